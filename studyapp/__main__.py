@@ -1,0 +1,7 @@
+"""`python -m studyapp` does what the `studyapp` command does."""
+
+import sys
+
+from studyapp.cli import main
+
+sys.exit(main())

@@ -1,0 +1,19 @@
+"""The Streamlit app: `studyapp run` (or `streamlit run studyapp/app.py`) serves this file."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from studyapp.ui.content_cache import current_content
+from studyapp.ui.i18n import language_switch, t
+from studyapp.ui.navigation import build_pages
+
+st.set_page_config(page_title="Deep Learning Study", page_icon="🧠", layout="wide")
+language_switch()
+
+content = current_content()
+if content.errors:
+    # One broken file must not hide the others: name every problem, serve every good topic.
+    st.error(t("content_errors") + "\n\n" + "\n".join(f"- `{error}`" for error in content.errors))
+
+st.navigation(build_pages(content)).run()

@@ -1,0 +1,51 @@
+"""The `studyapp` command: serve the app, check content, run demos from a terminal.
+
+Each sub-command lives in its own module with a `register(subparsers)` function;
+`COMMANDS` lists them in the order `studyapp --help` shows them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Sequence
+
+from studyapp import __version__
+from studyapp.cli import app_cmd, content_cmd, demo_cmd
+
+COMMANDS = [app_cmd, content_cmd, demo_cmd]
+
+
+class UsageError(Exception):
+    """Bad input from the user: printed as one line, exit status 2."""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="studyapp",
+        description="Learn deep learning: topic pages with live PyTorch demos, flashcards and quizzes.",
+    )
+    parser.add_argument("--version", action="version", version=f"studyapp {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for module in COMMANDS:
+        module.register(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args_list = list(sys.argv[1:] if argv is None else argv)
+    # `studyapp` alone, or followed by streamlit flags, serves the app.
+    if not args_list or (args_list[0].startswith("-") and args_list[0] not in ("-h", "--help", "--version")):
+        args_list = ["run", *args_list]
+    parser = build_parser()
+    args, extra = parser.parse_known_args(args_list)
+    if extra and not getattr(args, "accepts_extra", False):
+        parser.error(f"unrecognized arguments: {' '.join(extra)}")
+    args.extra = extra
+    try:
+        return int(args.handler(args) or 0)
+    except UsageError as exc:
+        print(f"studyapp: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130

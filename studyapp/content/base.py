@@ -1,0 +1,26 @@
+"""Building blocks shared by every content model."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, StringConstraints
+
+LANGUAGES = ("en", "ko")
+
+Id = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_-]*$", max_length=64)]
+NonEmpty = Annotated[str, StringConstraints(min_length=1, strip_whitespace=True)]
+
+
+class Strict(BaseModel):
+    """Unknown keys are errors: a typo in a key must not silently drop content."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Text(Strict):
+    en: NonEmpty
+    ko: NonEmpty
+
+    def get(self, lang: str) -> str:
+        return self.ko if lang == "ko" else self.en

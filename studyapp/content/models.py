@@ -1,0 +1,42 @@
+"""Typed models of a topic file. Every user-visible string is a `Text` with `en` and `ko`.
+
+Ids are stable keys: progress is stored against card and question ids, so editing any text
+keeps a learner's history.
+"""
+
+from __future__ import annotations
+
+from pydantic import Field
+
+from studyapp.content.base import Id, Strict, Text
+from studyapp.content.questions import Question
+
+
+class Confusion(Strict):
+    """A term learners mix up with this one, and what tells them apart."""
+
+    card: Id
+    difference: Text
+
+
+class Card(Strict):
+    id: Id
+    term: Text
+    definition: Text
+    formula: str | None = Field(None, description="LaTeX, without surrounding $ signs")
+    example: Text | None = None
+    field: Text | None = Field(None, description="Where the term belongs, e.g. machine learning")
+    pitfalls: list[Text] = []
+    confused_with: list[Confusion] = []
+    reversible: bool = Field(False, description="Also quiz definition -> term as a flashcard")
+    tags: list[Id] = []
+
+
+class Topic(Strict):
+    id: Id
+    order: int = Field(100, description="Position on the home page; smaller comes first")
+    title: Text
+    summary: Text
+    demos: list[Id] = Field([], description="Ids of live demos shown on the topic page")
+    cards: list[Card] = Field(min_length=1)
+    questions: list[Question] = []

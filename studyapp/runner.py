@@ -1,0 +1,101 @@
+"""Run demos for the app and the CLI, remembering results.
+
+A teacher re-running the same settings in class gets the answer instantly: results are
+cached in memory by (demo, params, seed, device) for the life of the process.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections import OrderedDict
+from dataclasses import dataclass
+from typing import Any, Mapping
+
+from demos import get_demo
+from demos.framework import Progress, Reporter, Result, no_report, pick_device, resolve_params
+
+CACHE_SIZE = 64
+
+
+@dataclass(frozen=True)
+class Run:
+    demo: str
+    device: str
+    seed: int
+    params: dict[str, Any]
+    seconds: float  # wall time of the training run that produced the result
+    result: Result
+    cached: bool = False
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "demo": self.demo,
+            "device": self.device,
+            "seed": self.seed,
+            "seconds": round(self.seconds, 4),
+            "cached": self.cached,
+            "params": self.params,
+            "metrics": self.result.metrics,
+            "summary": {"en": self.result.summary.en, "ko": self.result.summary.ko},
+        }
+
+
+_cache: OrderedDict[tuple, Run] = OrderedDict()
+_lock = threading.Lock()
+
+
+def _key(demo_id: str, params: Mapping[str, Any], seed: int, device: str) -> tuple:
+    return (demo_id, tuple(sorted(params.items())), seed, device)
+
+
+def cached_run(demo_id: str, params: Mapping[str, Any], *, seed: int, device: str | None = None) -> Run | None:
+    """The remembered run for these settings, if there is one (never trains)."""
+    demo = get_demo(demo_id)
+    resolved = resolve_params(demo.params, params)
+    dev = str(pick_device(device))
+    with _lock:
+        hit = _cache.get(_key(demo_id, resolved, seed, dev))
+    return hit
+
+
+def run_demo(
+    demo_id: str,
+    params: Mapping[str, Any] | None = None,
+    *,
+    seed: int = 0,
+    device: str | None = None,
+    report: Reporter = no_report,
+    use_cache: bool = True,
+) -> Run:
+    """Validate params, pick the device, train (or reuse a cached run) and time it.
+
+    Raises `demos.framework.ParamError` for bad params or an unavailable device.
+    """
+    demo = get_demo(demo_id)
+    resolved = resolve_params(demo.params, params or {})
+    dev = pick_device(device)
+    key = _key(demo_id, resolved, seed, str(dev))
+    if use_cache:
+        with _lock:
+            hit = _cache.get(key)
+            if hit is not None:
+                _cache.move_to_end(key)
+                return Run(**{**hit.__dict__, "cached": True})
+    start = time.perf_counter()
+    result = demo.run(resolved, device=dev, seed=seed, report=report)
+    seconds = time.perf_counter() - start
+    run = Run(demo_id, str(dev), seed, dict(resolved), seconds, result)
+    with _lock:
+        _cache[key] = run
+        while len(_cache) > CACHE_SIZE:
+            _cache.popitem(last=False)
+    return run
+
+
+def clear_cache() -> None:
+    with _lock:
+        _cache.clear()
+
+
+__all__ = ["Progress", "Run", "cached_run", "clear_cache", "run_demo"]

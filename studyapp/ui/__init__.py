@@ -1,0 +1,1 @@
+"""Streamlit views: thin pages that render content and call the logic layers."""

@@ -1,0 +1,26 @@
+"""The page list: Home, one page per topic (from content), and the tools."""
+
+from __future__ import annotations
+
+from functools import partial
+
+import streamlit as st
+
+from studyapp.content import Content
+from studyapp.ui import glossary, home, topic
+from studyapp.ui.i18n import lang, t
+
+
+def build_pages(content: Content) -> dict[str, list]:
+    topic_pages = {
+        tp.id: st.Page(partial(topic.render, tp.id), title=tp.title.get(lang()), url_path=f"topic-{tp.id}", icon=":material/menu_book:")
+        for tp in content.topics
+    }
+    home_page = st.Page(partial(home.render, topic_pages), title=t("home"), url_path="home", icon=":material/home:", default=True)
+    glossary_page = st.Page(glossary.render, title=t("glossary"), url_path="glossary", icon=":material/search:")
+    return {
+        "": [home_page],
+        t("topics"): list(topic_pages.values()),
+        t("tools"): [glossary_page],
+    }
+

@@ -1,0 +1,68 @@
+"""Params, device choice and the run cache shared by every demo."""
+
+from __future__ import annotations
+
+import pytest
+import torch
+
+from demos.framework import Param, ParamError, Progress, T, Throttle, pick_device, resolve_params
+from studyapp import runner
+
+SPECS = (
+    Param("lr", T("lr", "학습률"), 0.1, min=1e-4, max=1.0),
+    Param("epochs", T("epochs", "에포크"), 10, min=1, max=100),
+    Param("stop", T("stop", "멈춤"), False),
+    Param("mode", T("mode", "모드"), "a", choices=("a", "b")),
+)
+
+
+def test_resolve_fills_defaults_and_checks_values():
+    assert resolve_params(SPECS, {"lr": 0.5}) == {"lr": 0.5, "epochs": 10, "stop": False, "mode": "a"}
+    assert resolve_params(SPECS, {"lr": 1})["lr"] == 1.0  # an int is a fine float
+    for bad, message in [({"lr": 2.0}, "above the maximum"), ({"epochs": 1.5}, "expected int"),
+                         ({"stop": 1}, "expected bool"), ({"mode": "c"}, "must be one of a, b"),
+                         ({"lr": float("nan")}, "finite"), ({"what": 1}, "unknown parameter 'what'")]:
+        with pytest.raises(ParamError, match=message):
+            resolve_params(SPECS, bad)
+
+
+def test_parse_reads_cli_text():
+    lr, epochs, stop, mode = SPECS
+    assert lr.parse("0.01") == 0.01 and epochs.parse("7") == 7
+    assert stop.parse("yes") is True and stop.parse("off") is False
+    assert mode.parse("b") == "b"
+    with pytest.raises(ParamError, match="epochs: expected int, got '7.5'"):
+        epochs.parse("7.5")
+
+
+def test_device_choice_and_override(monkeypatch):
+    monkeypatch.delenv("STUDYAPP_DEVICE", raising=False)
+    expected = "cuda" if torch.cuda.is_available() else ("mps" if torch.backends.mps.is_available() else "cpu")
+    assert pick_device().type == expected
+    monkeypatch.setenv("STUDYAPP_DEVICE", "cpu")
+    assert pick_device().type == "cpu"
+    assert pick_device("cpu").type == "cpu"
+    with pytest.raises(ParamError, match="unknown device"):
+        pick_device("quantum")
+    if not torch.cuda.is_available():
+        with pytest.raises(ParamError, match="no CUDA GPU"):
+            pick_device("cuda")
+
+
+def test_progress_fraction_and_throttle():
+    assert Progress(done=5, total=20).fraction == 0.25
+    throttle = Throttle(total=10, every=4)
+    assert [s for s in range(1, 11) if throttle.due(s)] == [4, 8, 10]
+
+
+def test_runs_are_cached_by_demo_params_seed_and_device():
+    runner.clear_cache()
+    small = {"epochs": 10, "hidden": 8, "train_size": 30}
+    first = runner.run_demo("overfitting", small, seed=1, device="cpu")
+    again = runner.run_demo("overfitting", small, seed=1, device="cpu")
+    assert not first.cached and again.cached
+    assert again.result is first.result
+    other_seed = runner.run_demo("overfitting", small, seed=2, device="cpu")
+    assert not other_seed.cached
+    assert runner.cached_run("overfitting", small, seed=1, device="cpu") is not None
+    assert runner.cached_run("overfitting", {**small, "lr": 0.01}, seed=1, device="cpu") is None
