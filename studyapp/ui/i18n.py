@@ -70,6 +70,11 @@ def t(key: str, **values: object) -> str:
     return text.format(**values) if values else text
 
 
+def tr(en: str, ko: str) -> str:
+    """An inline pair of strings, for pages that keep their own wording next to the code."""
+    return ko if lang() == "ko" else en
+
+
 def language_switch() -> None:
     """A sidebar switch; its value lives in session state, so it holds across pages."""
     st.sidebar.radio(
