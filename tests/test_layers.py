@@ -11,7 +11,7 @@ from tests.conftest import ROOT
 FORBIDDEN = {
     "demos": {"streamlit", "studyapp"},
     "studyapp/content": {"streamlit", "torch", "studyapp.ui", "studyapp.runner"},
-    "studyapp/quiz": {"streamlit", "studyapp.ui"},
+    "studyapp/quiz": {"streamlit", "torch", "studyapp.ui"},
     "studyapp/srs": {"streamlit", "torch", "studyapp.ui"},
     "studyapp/classroom": {"streamlit", "torch", "studyapp.ui"},
     "studyapp/store": {"streamlit", "torch", "studyapp.ui"},
