@@ -303,4 +303,82 @@ class OverfittingDemo:
         return [fig, gap]
 
 
+    # --- the plain way, for `studyapp bench` ------------------------------------------------
+
+    def reference(self, params: Mapping[str, Value], *, device: torch.device, seed: int) -> Result:
+        """The same experiment written the obvious way: one nn.Sequential per variant,
+        trained one after the other through a DataLoader, early stopping checked with .item().
+        """
+        p = resolve_params(self.params, params)
+        generator = seed_everything(seed)
+        x_all, y_all = digits()
+        order = torch.randperm(len(x_all), generator=generator)
+        val_idx = order[:VALIDATION_SIZE]
+        train_idx = order[VALIDATION_SIZE : VALIDATION_SIZE + int(p["train_size"])]
+        noisy = torch.rand(len(train_idx), generator=generator) < float(p["label_noise"])
+        shift = torch.randint(1, 10, (len(train_idx),), generator=generator)
+        y_train = torch.where(noisy, (y_all[train_idx] + shift) % 10, y_all[train_idx])
+        loader = torch.utils.data.DataLoader(
+            torch.utils.data.TensorDataset(x_all[train_idx], y_train), batch_size=len(train_idx)
+        )
+        x_val, y_val = x_all[val_idx].to(device), y_all[val_idx].to(device)
+        settings = {
+            "plain": (0.0, 0.0, False),
+            "regularized": (float(p["dropout"]), float(p["weight_decay"]), bool(p["early_stopping"])),
+        }
+        metrics: dict[str, float] = {}
+        hidden = int(p["hidden"])
+        for variant, (dropout, decay, stops_early) in settings.items():
+            model = nn.Sequential(
+                nn.Linear(64, hidden), nn.ReLU(), nn.Dropout(dropout),
+                nn.Linear(hidden, hidden), nn.ReLU(), nn.Dropout(dropout),
+                nn.Linear(hidden, 10),
+            ).to(device)
+            optimizer = torch.optim.Adam(model.parameters(), lr=float(p["lr"]))
+            best, best_epoch, best_state = float("inf"), 0, None
+            for epoch in range(int(p["epochs"])):
+                model.train()
+                for xb, yb in loader:
+                    xb, yb = xb.to(device), yb.to(device)
+                    l2 = sum(m.weight.pow(2).sum() for m in model if isinstance(m, nn.Linear))
+                    loss = F.cross_entropy(model(xb), yb) + decay * l2
+                    optimizer.zero_grad()
+                    loss.backward()
+                    optimizer.step()
+                model.eval()
+                with torch.no_grad():
+                    val_loss = F.cross_entropy(model(x_val), y_val).item()
+                if val_loss < best - PATIENCE_TOLERANCE:
+                    best, best_epoch = val_loss, epoch
+                    best_state = {k: v.clone() for k, v in model.state_dict().items()}
+                if stops_early and epoch - best_epoch >= int(p["patience"]):
+                    model.load_state_dict(best_state)
+                    break
+            model.eval()
+            with torch.no_grad():
+                x_train, y_t = x_all[train_idx].to(device), y_train.to(device)
+                train_logits, val_logits = model(x_train), model(x_val)
+                train_acc = (train_logits.argmax(1) == y_t).float().mean().item()
+                val_acc = (val_logits.argmax(1) == y_val).float().mean().item()
+            metrics[f"{variant}_train_acc"] = train_acc
+            metrics[f"{variant}_val_acc"] = val_acc
+            metrics[f"{variant}_acc_gap"] = train_acc - val_acc
+        return Result(metrics=metrics, data={}, summary=T("reference run", "참조 실행"))
+
+    @staticmethod
+    def agrees_with_reference(fast: Result, reference: Result) -> tuple[bool, str]:
+        """Same conclusion: validation accuracies within 5 points and the same ordering of gaps.
+
+        The two differ only in their random initial weights and dropout masks.
+        """
+        close = all(abs(fast.metrics[k] - reference.metrics[k]) <= 0.05
+                    for k in ("plain_val_acc", "regularized_val_acc"))
+        same_story = (fast.metrics["regularized_acc_gap"] < fast.metrics["plain_acc_gap"]) == (
+            reference.metrics["regularized_acc_gap"] < reference.metrics["plain_acc_gap"]
+        )
+        message = (f"val acc {fast.metrics['plain_val_acc']:.3f}/{fast.metrics['regularized_val_acc']:.3f} vs "
+                   f"reference {reference.metrics['plain_val_acc']:.3f}/{reference.metrics['regularized_val_acc']:.3f}")
+        return close and same_story, message
+
+
 DEMO = OverfittingDemo()

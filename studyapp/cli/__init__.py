@@ -11,9 +11,9 @@ import sys
 from typing import Sequence
 
 from studyapp import __version__
-from studyapp.cli import app_cmd, content_cmd, demo_cmd
+from studyapp.cli import app_cmd, bench_cmd, content_cmd, demo_cmd
 
-COMMANDS = [app_cmd, content_cmd, demo_cmd]
+COMMANDS = [app_cmd, content_cmd, demo_cmd, bench_cmd]
 
 
 class UsageError(Exception):

@@ -1,0 +1,100 @@
+"""Measure every demo: its default run, time to first progress report, and, for demos that
+compare variants, the plain reference implementation it must beat.
+
+Timings are medians over `repeats` runs after one warm-up run (the first run pays for
+imports, data loading and kernel selection, which a class only pays once).
+"""
+
+from __future__ import annotations
+
+import statistics
+import time
+from dataclasses import asdict, dataclass, field
+from typing import Callable, Iterable
+
+from demos import demo_ids, demo_module, get_demo
+from demos.framework import Progress, pick_device, resolve_params
+
+
+@dataclass
+class DemoBench:
+    demo: str
+    device: str
+    seconds: float  # median wall time of the default run
+    first_report: float  # median seconds until the first progress report
+    runs: list[float] = field(default_factory=list)
+    reference_seconds: float | None = None
+    speedup: float | None = None
+    agrees: bool | None = None
+    agreement: str = ""
+    extra: dict[str, float] = field(default_factory=dict)
+
+    def as_json(self) -> dict:
+        return asdict(self)
+
+
+def _timed(run: Callable[[Callable[[Progress], None]], object]) -> tuple[float, float, object]:
+    start = time.perf_counter()
+    first: list[float] = []
+
+    def report(_: Progress) -> None:
+        if not first:
+            first.append(time.perf_counter() - start)
+
+    result = run(report)
+    total = time.perf_counter() - start
+    return total, (first[0] if first else total), result
+
+
+def bench_demo(demo_id: str, *, device: str | None = None, repeats: int = 3, seed: int = 0,
+               with_reference: bool = True) -> DemoBench:
+    demo = get_demo(demo_id)
+    dev = pick_device(device)
+    params = resolve_params(demo.params, {})
+
+    def fast(report):
+        return demo.run(params, device=dev, seed=seed, report=report)
+
+    _timed(fast)  # warm-up
+    timings = [_timed(fast) for _ in range(repeats)]
+    seconds = [t for t, _, _ in timings]
+    bench = DemoBench(
+        demo=demo_id,
+        device=str(dev),
+        seconds=statistics.median(seconds),
+        first_report=statistics.median(f for _, f, _ in timings),
+        runs=seconds,
+    )
+    if with_reference and hasattr(demo, "reference"):
+        reference_times = []
+        reference_result = None
+        for _ in range(repeats):
+            start = time.perf_counter()
+            reference_result = demo.reference(params, device=dev, seed=seed)
+            reference_times.append(time.perf_counter() - start)
+        bench.reference_seconds = statistics.median(reference_times)
+        bench.speedup = bench.reference_seconds / bench.seconds
+        ok, message = demo.agrees_with_reference(timings[-1][2], reference_result)
+        bench.agrees, bench.agreement = bool(ok), message
+    hook = getattr(demo_module(demo_id), "benchmark_tf_playground", None)
+    if hook is not None:
+        bench.extra.update({k: float(v) for k, v in hook(device=str(dev)).items() if isinstance(v, (int, float))})
+    return bench
+
+
+def bench_all(ids: Iterable[str] | None = None, **options) -> list[DemoBench]:
+    return [bench_demo(demo_id, **options) for demo_id in (ids or demo_ids())]
+
+
+def format_table(rows: list[DemoBench]) -> str:
+    header = f"{'demo':<14} {'device':<7} {'seconds':>8} {'1st report':>10} {'reference':>10} {'speedup':>8}  agrees"
+    lines = [header, "-" * len(header)]
+    for r in rows:
+        ref = f"{r.reference_seconds:10.3f}" if r.reference_seconds is not None else f"{'-':>10}"
+        speed = f"{r.speedup:7.1f}x" if r.speedup is not None else f"{'-':>8}"
+        agree = {None: "-", True: "yes", False: "NO"}[r.agrees]
+        lines.append(f"{r.demo:<14} {r.device:<7} {r.seconds:8.3f} {r.first_report:10.3f} {ref} {speed}  {agree}"
+                     + (f"  ({r.agreement})" if r.agreement else ""))
+        for key, value in r.extra.items():
+            lines.append(f"{'':<14} {key}: {value:.1f}")
+    return "\n".join(lines)

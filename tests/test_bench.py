@@ -1,0 +1,15 @@
+"""`studyapp bench` measures real runs and checks the fast path against the plain reference."""
+
+from __future__ import annotations
+
+from studyapp.bench import bench_demo, format_table
+
+
+def test_bench_times_the_default_run_and_its_reference():
+    row = bench_demo("overfitting", device="cpu", repeats=1)
+    assert row.seconds > 0 and 0 < row.first_report <= row.seconds
+    assert row.reference_seconds is not None and row.reference_seconds > 0
+    assert row.speedup == row.reference_seconds / row.seconds
+    assert row.agrees, row.agreement
+    table = format_table([row])
+    assert "overfitting" in table and "cpu" in table
