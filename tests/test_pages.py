@@ -1,0 +1,82 @@
+"""Every page of the real app, in both languages, through Streamlit's AppTest."""
+
+from __future__ import annotations
+
+import pytest
+
+from studyapp.content import load_content
+from tests.conftest import make_app, open_page, page_text
+
+LANGS = ["en", "ko"]
+BUNDLED = load_content()
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_home_lists_every_topic(monkeypatch, lang):
+    at = make_app(monkeypatch, lang=lang).run()
+    assert not at.exception
+    text = page_text(at)
+    for topic in BUNDLED.topics:
+        assert topic.title.get(lang) in text
+    assert ("Deep Learning Study" if lang == "en" else "딥러닝 스터디") in text
+
+
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("topic_id", [t.id for t in BUNDLED.topics])
+def test_topic_page_shows_cards_and_demo_form(monkeypatch, lang, topic_id):
+    topic = BUNDLED.topic(topic_id)
+    at = open_page(make_app(monkeypatch, lang=lang), f"topic-{topic_id}")
+    assert not at.exception
+    text = page_text(at)
+    assert topic.title.get(lang) in text
+    for card in topic.cards:
+        assert card.term.get(lang) in text
+    if topic.demos:
+        assert any(button.label == ("Run demo" if lang == "en" else "데모 실행") for button in at.button)
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_glossary_searches_both_languages(monkeypatch, lang):
+    at = open_page(make_app(monkeypatch, lang=lang), "glossary")
+    assert not at.exception
+    total = len(BUNDLED.cards())
+    assert (f"{total} terms" if lang == "en" else f"용어 {total}개") in page_text(at)
+    at.text_input(key="glossary-query").input("과적합").run()
+    assert "Overfitting" in page_text(at) or "과적합" in page_text(at)
+    at.text_input(key="glossary-query").input("zzzz-no-such-term").run()
+    assert "zzzz-no-such-term" in page_text(at)
+
+
+def test_language_switch_persists_across_pages(monkeypatch):
+    at = make_app(monkeypatch).run()
+    at.sidebar.radio[0].set_value("ko").run()
+    assert "딥러닝 스터디" in page_text(at)
+    at = open_page(at, "glossary")
+    assert "용어집" in page_text(at)
+    assert at.session_state["lang"] == "ko"
+
+
+def test_broken_file_shows_banner_and_other_topics_work(monkeypatch, broken_content):
+    at = make_app(monkeypatch, content=broken_content).run()
+    assert not at.exception
+    banner = "\n".join(e.value for e in at.error)
+    assert "gamma.yaml:6: cards[0].term.ko: required field is missing" in banner
+    assert "Beta topic" in page_text(at)
+    at = open_page(at, "topic-beta")
+    assert "Beta term" in page_text(at)
+
+
+def test_running_the_overfitting_demo_on_its_page(monkeypatch, valid_content):
+    at = open_page(make_app(monkeypatch, content=valid_content, timeout=120), "topic-alpha")
+    at.slider(key="demo-overfitting-epochs").set_value(20)
+    at.slider(key="demo-overfitting-hidden").set_value(16)
+    next(b for b in at.button if b.label == "Run demo").click().run()
+    assert not at.exception
+    assert not at.error
+    text = page_text(at)
+    assert "Train-minus-validation accuracy gap" in text
+    assert "Trained on cpu" in text
+    assert "class StackedMLP" in text  # the demo's own code is shown
+    # the same settings again: the cached result, instantly
+    next(b for b in at.button if b.label == "Run demo").click().run()
+    assert "result reused" in page_text(at)
