@@ -21,11 +21,11 @@ def render(topic_pages: dict) -> None:
         with columns[i % 2].container(border=True):
             st.markdown(f"### {topic.title.get(here)}")
             st.markdown(topic.summary.get(here))
-            counts = [t("n_cards", n=len(topic.cards))]
-            if topic.questions:
-                counts.append(t("n_questions", n=len(topic.questions)))
-            if topic.demos:
-                counts.append(t("n_demos", n=len(topic.demos)))
+            counts = [
+                t(key, n=len(items), s="" if len(items) == 1 else "s")
+                for key, items in (("n_cards", topic.cards), ("n_questions", topic.questions), ("n_demos", topic.demos))
+                if items
+            ]
             st.caption(" · ".join(counts))
             if topic.id in topic_pages:
                 st.page_link(topic_pages[topic.id], label=t("open_topic", title=topic.title.get(here)), icon=":material/arrow_forward:")

@@ -20,9 +20,9 @@ STRINGS: dict[str, tuple[str, str]] = {
         "각 주제에는 용어를 설명하는 카드와 개념이 실제로 일어나는 모습을 보여 주는 PyTorch "
         "실시간 데모가 있습니다. 주제를 골라 시작하세요.",
     ),
-    "n_cards": ("{n} cards", "카드 {n}장"),
-    "n_questions": ("{n} questions", "문제 {n}개"),
-    "n_demos": ("{n} live demos", "실시간 데모 {n}개"),
+    "n_cards": ("{n} card{s}", "카드 {n}장"),
+    "n_questions": ("{n} question{s}", "문제 {n}개"),
+    "n_demos": ("{n} live demo{s}", "실시간 데모 {n}개"),
     "open_topic": ("Open {title}", "{title} 열기"),
     "content_errors": (
         "Some content files have errors and were skipped; every other topic works:",
