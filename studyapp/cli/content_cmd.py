@@ -38,6 +38,10 @@ def summarize(content) -> dict:
     }
 
 
+def plural(n: int, word: str) -> str:
+    return f"{n} {word}" + ("" if n == 1 else "s")
+
+
 def validate(args: argparse.Namespace) -> int:
     content = load_content(args.folder or args.content)
     summary = summarize(content)
@@ -48,8 +52,9 @@ def validate(args: argparse.Namespace) -> int:
             print(error)
         by_type = ", ".join(f"{k} {v}" for k, v in summary["questions_by_type"].items() if v)
         line = (
-            f"{summary['topics']} topics, {summary['cards']} cards, {summary['questions']} questions"
-            f" ({by_type or 'none'}), {len(summary['demos_linked'])} demos linked"
+            f"{plural(summary['topics'], 'topic')}, {plural(summary['cards'], 'card')}, "
+            f"{plural(summary['questions'], 'question')} ({by_type or 'none'}), "
+            f"{plural(len(summary['demos_linked']), 'demo')} linked"
         )
         if content.errors:
             print(f"{len(content.errors)} errors; {line} loaded cleanly", file=sys.stderr)
