@@ -57,7 +57,7 @@ def validate(args: argparse.Namespace) -> int:
             f"{plural(len(summary['demos_linked']), 'demo')} linked"
         )
         if content.errors:
-            print(f"{len(content.errors)} errors; {line} loaded cleanly", file=sys.stderr)
+            print(f"{plural(len(content.errors), 'error')}; {line} loaded cleanly", file=sys.stderr)
         else:
             print(f"OK: {line}")
     return 1 if content.errors else 0
