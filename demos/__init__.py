@@ -15,6 +15,7 @@ if TYPE_CHECKING:
 # id -> module. Adding a demo: write demos/<name>.py with a DEMO object, add one line here.
 REGISTRY: dict[str, str] = {
     "overfitting": "demos.overfitting",
+    "playground": "demos.playground",
 }
 
 

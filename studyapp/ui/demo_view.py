@@ -69,9 +69,12 @@ def live_figure(progress) -> go.Figure:
 class LiveView:
     """Turns a demo's Progress reports into a progress bar and a redrawn chart."""
 
-    def __init__(self, demo_id: str) -> None:
-        self.demo_id = demo_id
+    def __init__(self, demo) -> None:
+        self.demo_id = demo.id
+        # A demo may draw its own live picture (the playground's decision boundary).
+        self.demo_figure = getattr(demo, "live_figure", None)
         self.bar = st.progress(0.0, text=t("training", done=0, total="…"))
+        self.picture = st.empty()
         self.chart = st.empty()
         self.last_draw = 0.0
         self.draws = 0
@@ -79,14 +82,20 @@ class LiveView:
     def __call__(self, progress) -> None:
         self.bar.progress(progress.fraction, text=t("training", done=progress.done, total=progress.total))
         now = time.monotonic()
-        if progress.curves and (now - self.last_draw >= LIVE_REDRAW_SECONDS or progress.done >= progress.total):
-            self.draws += 1
+        if now - self.last_draw < LIVE_REDRAW_SECONDS and progress.done < progress.total:
+            return
+        self.draws += 1
+        picture = self.demo_figure(progress, lang()) if self.demo_figure else None
+        if picture is not None:
+            self.picture.plotly_chart(picture, key=f"live-picture-{self.demo_id}-{self.draws}", width="stretch")
+        if progress.curves:
             self.chart.plotly_chart(live_figure(progress), key=f"live-{self.demo_id}-{self.draws}",
                                     width="stretch")
-            self.last_draw = now
+        self.last_draw = now
 
     def clear(self) -> None:
         self.bar.empty()
+        self.picture.empty()
         self.chart.empty()
 
 
@@ -132,7 +141,7 @@ def render_demo(demo_id: str) -> None:
     result_key = f"demo-run-{demo_id}"
     with output:
         if submitted:
-            live = LiveView(demo_id)
+            live = LiveView(demo)
             try:
                 st.session_state[result_key] = run_demo(demo_id, values, seed=int(seed), report=live)
             except ParamError as exc:
