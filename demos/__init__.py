@@ -15,7 +15,9 @@ if TYPE_CHECKING:
 # id -> module. Adding a demo: write demos/<name>.py with a DEMO object, add one line here.
 REGISTRY: dict[str, str] = {
     "overfitting": "demos.overfitting",
+    "activations": "demos.activations",
     "playground": "demos.playground",
+    "heads": "demos.heads",
 }
 
 

@@ -6,6 +6,7 @@ cached in memory by (demo, params, seed, device) for the life of the process.
 
 from __future__ import annotations
 
+import math
 import threading
 import time
 from collections import OrderedDict
@@ -36,7 +37,8 @@ class Run:
             "seconds": round(self.seconds, 4),
             "cached": self.cached,
             "params": self.params,
-            "metrics": self.result.metrics,
+            # NaN or inf (a diverged run) is not valid JSON: it becomes null.
+            "metrics": {k: (v if math.isfinite(v) else None) for k, v in self.result.metrics.items()},
             "summary": {"en": self.result.summary.en, "ko": self.result.summary.ko},
         }
 
