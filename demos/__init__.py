@@ -15,6 +15,9 @@ if TYPE_CHECKING:
 # id -> module. Adding a demo: write demos/<name>.py with a DEMO object, add one line here.
 REGISTRY: dict[str, str] = {
     "overfitting": "demos.overfitting",
+    "optimizers": "demos.optimizers",
+    "learning-rate": "demos.learning_rate",
+    "batch-size": "demos.batch_size",
     "activations": "demos.activations",
     "playground": "demos.playground",
     "heads": "demos.heads",
