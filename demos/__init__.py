@@ -20,6 +20,8 @@ REGISTRY: dict[str, str] = {
     "batch-size": "demos.batch_size",
     "activations": "demos.activations",
     "playground": "demos.playground",
+    "cnn": "demos.cnn",
+    "rnn": "demos.rnn",
     "heads": "demos.heads",
 }
 
