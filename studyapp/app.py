@@ -7,9 +7,11 @@ import streamlit as st
 from studyapp.ui.content_cache import current_content
 from studyapp.ui.i18n import language_switch, t
 from studyapp.ui.navigation import build_pages
+from studyapp.ui.session import profile_picker
 
 st.set_page_config(page_title="Deep Learning Study", page_icon="🧠", layout="wide")
 language_switch()
+profile_picker()  # who is studying: progress pages read current_profile()
 
 content = current_content()
 if content.errors:

@@ -7,6 +7,7 @@ import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from contextlib import contextmanager
@@ -42,6 +43,9 @@ def running_app(env: dict[str, str] | None = None, args: list[str] | None = None
     """Start `studyapp run` on a free port; yield its URL; stop it afterwards."""
     port = free_port()
     full_env = {**os.environ, "STUDYAPP_DEVICE": "cpu", **(env or {})}
+    if not (env or {}).get("STUDYAPP_DB"):
+        # A server outlives single tests, so it gets a progress file of its own, never the user's.
+        full_env["STUDYAPP_DB"] = str(Path(tempfile.mkdtemp(prefix="studyapp-test-")) / "progress.sqlite3")
     command = [sys.executable, "-m", "studyapp", "run", "--server.port", str(port), "--server.headless", "true",
                "--browser.gatherUsageStats", "false", *(args or [])]
     ARTIFACTS.mkdir(exist_ok=True)

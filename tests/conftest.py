@@ -11,6 +11,14 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures"
 APP = ROOT / "studyapp" / "app.py"
 
 
+@pytest.fixture(autouse=True)
+def isolated_progress_db(tmp_path: Path, monkeypatch) -> Path:
+    """Every test (and every process it starts) keeps progress in its own file, never the user's."""
+    path = tmp_path / "progress.sqlite3"
+    monkeypatch.setenv("STUDYAPP_DB", str(path))
+    return path
+
+
 @pytest.fixture
 def valid_content() -> Path:
     return FIXTURES / "valid"

@@ -18,6 +18,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     p.add_argument("--content", metavar="DIR", help="topic folder to use instead of the bundled one")
     p.add_argument("--device", help="device for demos: cpu, cuda, mps (default: best available)")
+    p.add_argument("--db", metavar="PATH", help="progress database (default: $STUDYAPP_DB or the user data folder)")
     p.set_defaults(handler=run, accepts_extra=True)
 
 
@@ -30,6 +31,8 @@ def run(args: argparse.Namespace) -> int:
         os.environ["STUDYAPP_CONTENT"] = str(Path(args.content).resolve())
     if args.device:
         os.environ["STUDYAPP_DEVICE"] = args.device
+    if args.db:
+        os.environ["STUDYAPP_DB"] = str(Path(args.db).resolve())
     from streamlit.web import cli as stcli
 
     sys.argv = ["streamlit", "run", str(APP_SCRIPT), *args.extra]

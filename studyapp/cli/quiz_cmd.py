@@ -1,0 +1,169 @@
+"""`studyapp quiz check` and `studyapp export gift`.
+
+`studyapp validate` checks what the topic files say. `studyapp quiz check` goes further,
+with PyTorch: every numeric generator runs for many drawn settings, every prediction's
+settings are valid for its demo, and with `--run` each prediction's demo actually runs and
+must report the metric its outcomes are about.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from studyapp.cli.export_cmd import Exporter, add_exporter, add_option
+from studyapp.content import Content, load_content
+
+DRAWS = 25  # generated settings tried per numeric question
+
+
+# --- studyapp quiz check ------------------------------------------------------------------
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("quiz", help="check the quiz questions with PyTorch (generators, demo predictions)")
+    quiz_sub = p.add_subparsers(dest="quiz_command", metavar="ACTION", required=True)
+    check = quiz_sub.add_parser(
+        "check", help="run every numeric generator and check every predict-then-run question against its demo")
+    check.add_argument("folder", nargs="?", metavar="DIR", help="topic folder (default: $STUDYAPP_CONTENT or the bundled topics)")
+    check.add_argument("--run", action="store_true", help="also run each prediction's demo and check its metric")
+    check.add_argument("--device", help="device for --run (default: best available)")
+    check.add_argument("--json", action="store_true")
+    check.set_defaults(handler=check_command)
+
+
+def question_lines(content: Content) -> dict[str, tuple[str, int]]:
+    """question id -> (file, line of its `id:`), for path:line messages."""
+    from studyapp.content.loader import YamlProblem, display_path, parse_yaml
+
+    found: dict[str, tuple[str, int]] = {}
+    folder = Path(content.folder) if content.folder else None
+    if folder is None or not folder.is_dir():
+        return found
+    for path in sorted([*folder.glob("*.yaml"), *folder.glob("*.yml")]):
+        try:
+            data, lines = parse_yaml(path.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, YamlProblem):
+            continue
+        questions = data.get("questions") if isinstance(data, dict) else None
+        for i, raw in enumerate(questions if isinstance(questions, list) else []):
+            if isinstance(raw, dict) and "id" in raw:
+                found[str(raw["id"])] = (display_path(path), lines.get(("questions", i, "id"), 1))
+    return found
+
+
+def generator_problems(question) -> list[str]:
+    from demos.generators import GENERATORS
+
+    from studyapp.quiz.session import draw_numeric, question_rng
+
+    valid, errors = 0, set()
+    for seed in range(DRAWS):
+        try:
+            draw_numeric(question, question_rng(seed, question.id), GENERATORS)
+            valid += 1
+        except (ValueError, TypeError, KeyError) as exc:
+            errors.add(str(exc))
+    if not valid:
+        return [f"generator {question.generator!r} failed for every drawn setting: {sorted(errors)[0]}"]
+    return []
+
+
+def prediction_problems(question, *, run: bool, device: str | None) -> list[str]:
+    from demos import get_demo
+    from demos.framework import ParamError, resolve_params
+
+    from studyapp.quiz.grading import outcome_that_happened
+
+    try:
+        demo = get_demo(question.demo)
+        resolve_params(demo.params, question.params)
+    except (KeyError, ParamError) as exc:
+        return [f"params: {exc}"]
+    if not run:
+        return []
+    from studyapp.runner import run_demo
+
+    metrics = run_demo(question.demo, question.params, seed=question.seed, device=device).result.metrics
+    try:
+        happened = outcome_that_happened(question, metrics)
+    except KeyError as exc:
+        return [str(exc.args[0])]
+    if happened is None:
+        metric = question.choices[0].condition.metric
+        return [f"no outcome holds for {metric} = {metrics[metric]!r}"]
+    return []
+
+
+def deep_problems(content: Content, *, run: bool = False, device: str | None = None) -> list[str]:
+    """`path:line: message` for every question PyTorch finds fault with."""
+    where = question_lines(content)
+    found = []
+    for question in content.questions():
+        if question.type == "numeric" and question.generator:
+            problems = generator_problems(question)
+        elif question.type == "predict_then_run":
+            problems = prediction_problems(question, run=run, device=device)
+        else:
+            continue
+        path, line = where.get(question.id, ("?", 1))
+        found += [f"{path}:{line}: {question.id}: {message}" for message in problems]
+    return found
+
+
+def check_command(args: argparse.Namespace) -> int:
+    content = load_content(args.folder)
+    problems = [str(e) for e in content.errors] + deep_problems(content, run=args.run, device=args.device)
+    checked = sum(q.type == "predict_then_run" or (q.type == "numeric" and bool(q.generator)) for q in content.questions())
+    if args.json:
+        print(json.dumps({"valid": not problems, "checked": checked, "errors": problems}, indent=2, ensure_ascii=False))
+    else:
+        for problem in problems:
+            print(problem)
+        status = f"{checked} generated or predicted questions checked" + (" (demos run)" if args.run else "")
+        print(f"{len(problems)} problems; {status}" if problems else f"OK: {status}", file=sys.stderr if problems else sys.stdout)
+    return 1 if problems else 0
+
+
+# --- studyapp export gift -----------------------------------------------------------------
+
+
+def gift_arguments(parser: argparse.ArgumentParser) -> None:
+    add_option(parser, "--out", metavar="FILE", help="write to FILE (default: standard output)")
+    add_option(parser, "--content", metavar="DIR", help="topic folder (default: $STUDYAPP_CONTENT or the bundled topics)")
+    add_option(parser, "--lang", choices=["en", "ko"], default="en", help="language of the questions (default en)")
+    add_option(parser, "--topic", dest="topics", action="append", metavar="ID", help="only this topic (repeatable)")
+    add_option(parser, "--seed", type=int, default=0, help="seed for the one drawn instance of each generated numeric question (default 0)")
+
+
+def gift(args: argparse.Namespace) -> int:
+    from demos.generators import GENERATORS
+
+    from studyapp.cli import UsageError
+    from studyapp.quiz.gift import export_gift
+
+    content = load_content(args.content)
+    for error in content.errors:
+        print(f"warning: {error}", file=sys.stderr)
+    topics = content.topics
+    if args.topics:
+        unknown = sorted(set(args.topics) - {t.id for t in topics})
+        if unknown:
+            raise UsageError(f"--topic {unknown[0]}: no such topic; topics: {', '.join(t.id for t in topics)}")
+        topics = [t for t in topics if t.id in args.topics]
+    text, skipped = export_gift(topics, lang=args.lang, seed=args.seed, generators=GENERATORS)
+    written = sum(len(t.questions) for t in topics) - len(skipped)
+    if args.out in (None, "-"):
+        sys.stdout.write(text)
+    else:
+        Path(args.out).write_text(text, encoding="utf-8")
+    note = f" (left out {len(skipped)} ordering and predict-then-run questions: GIFT has no such type)" if skipped else ""
+    print(f"wrote {written} questions in GIFT format{' to ' + args.out if args.out not in (None, '-') else ''}{note}",
+          file=sys.stderr)
+    return 0
+
+
+add_exporter(Exporter("gift", "quiz questions in Moodle's GIFT format (choice, true/false, typed, numeric, matching)",
+                      gift_arguments, gift))

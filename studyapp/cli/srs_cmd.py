@@ -1,0 +1,268 @@
+"""Flashcard progress from a terminal: `studyapp stats`, `export anki|csv`, `backup`, `restore`, `profile`.
+
+Every command that touches progress takes `--db PATH` (default: $STUDYAPP_DB, else the
+user's data directory) and, where a profile is involved, `--profile NAME` and `--pin PIN`.
+A profile with a PIN is neither read nor changed without it (asked for on a terminal).
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import json
+import sys
+from pathlib import Path
+
+from studyapp.cli.export_cmd import Exporter, add_exporter, add_option
+from studyapp.content import load_content
+from studyapp.srs import backup as backups
+from studyapp.srs import (
+    ProfileChoiceError,
+    build_queue,
+    day_start,
+    ensure_default_profile,
+    flashcards,
+    load_settings,
+    resolve_profile,
+    utcnow,
+)
+from studyapp.srs import export as exports
+from studyapp.srs import stats as statistics
+from studyapp.store import Profile, Store, StoreError, default_db_path
+
+ASK = object()  # `--pin` given without a value: ask for it without echo
+
+
+def _db_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--db", metavar="PATH", help="progress database (default: $STUDYAPP_DB, else the user data directory)")
+
+
+def _profile_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--profile", metavar="NAME", help="whose progress (default: the only profile, or 'default')")
+    parser.add_argument("--pin", nargs="?", const=ASK, metavar="PIN",
+                        help="the profile's PIN, if it has one (without a value: asked for on the terminal)")
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    s = sub.add_parser("stats", help="flashcard statistics: streak, due cards, retention, mastery")
+    _db_option(s)
+    _profile_options(s)
+    s.add_argument("--content", metavar="DIR", help="topic folder (default: $STUDYAPP_CONTENT or the bundled topics)")
+    s.add_argument("--json", action="store_true", help="print the numbers as JSON")
+    s.set_defaults(handler=stats)
+
+    b = sub.add_parser("backup", help="save one profile's progress (cards, review log, quiz answers) as JSON")
+    b.add_argument("--out", metavar="FILE", required=True, help="the backup file to write")
+    _db_option(b)
+    _profile_options(b)
+    b.set_defaults(handler=backup)
+
+    r = sub.add_parser("restore", help="replace a profile's progress with a JSON backup (nothing changes if the file is bad)")
+    r.add_argument("file", metavar="FILE", help="a file written by `studyapp backup`")
+    _db_option(r)
+    _profile_options(r)
+    r.set_defaults(handler=restore)
+
+    p = sub.add_parser("profile", help="create or list learner profiles")
+    profile_sub = p.add_subparsers(dest="profile_command", metavar="ACTION", required=True)
+    create = profile_sub.add_parser("create", help="create a profile, optionally protected by a PIN")
+    create.add_argument("name")
+    create.add_argument("--pin", nargs="?", const=ASK, metavar="PIN",
+                        help="protect it with a PIN (without a value: asked for on the terminal)")
+    _db_option(create)
+    create.set_defaults(handler=profile_create)
+    ls = profile_sub.add_parser("list", help="list profiles")
+    ls.add_argument("--json", action="store_true")
+    _db_option(ls)
+    ls.set_defaults(handler=profile_list)
+
+
+# --- helpers ---------------------------------------------------------------------------------
+
+
+def _open(args: argparse.Namespace) -> Store:
+    from studyapp.cli import UsageError
+
+    try:
+        return Store(default_db_path(args.db))
+    except StoreError as exc:
+        raise UsageError(str(exc)) from None
+
+
+def _ask_pin(prompt: str) -> str:
+    from studyapp.cli import UsageError
+
+    if not sys.stdin.isatty():
+        raise UsageError("a PIN is needed: pass it with --pin PIN")
+    return getpass.getpass(prompt)
+
+
+def _profile(store: Store, args: argparse.Namespace) -> Profile:
+    """The chosen profile, unlocked: a protected one needs its PIN."""
+    from studyapp.cli import UsageError
+
+    ensure_default_profile(store)  # as the app does: a fresh database has a 'default' profile
+    try:
+        profile = resolve_profile(store, args.profile)
+    except ProfileChoiceError as exc:
+        raise UsageError(str(exc)) from None
+    if profile.protected:
+        pin = args.pin
+        if pin is None or pin is ASK:
+            if pin is None and not sys.stdin.isatty():
+                raise UsageError(f"profile {profile.name!r} is protected by a PIN: pass --pin PIN")
+            pin = _ask_pin(f"PIN for {profile.name}: ")
+        if not store.check_pin(profile.id, pin):
+            raise UsageError(f"wrong PIN for profile {profile.name!r}")
+    return profile
+
+
+def _write(text: str, out: str | None) -> None:
+    if out in (None, "-"):
+        sys.stdout.write(text)
+        return
+    Path(out).write_text(text, encoding="utf-8")
+    print(f"wrote {out}", file=sys.stderr)
+
+
+def _content(args: argparse.Namespace):
+    from studyapp.cli import UsageError
+
+    content = load_content(getattr(args, "content", None))
+    if not content.topics:
+        raise UsageError(f"no topics could be loaded from {content.folder}: run `studyapp validate`")
+    for error in content.errors:
+        print(f"warning: {error}", file=sys.stderr)
+    return content
+
+
+# --- commands --------------------------------------------------------------------------------
+
+
+def stats(args: argparse.Namespace) -> int:
+    content = _content(args)
+    with _open(args) as store:
+        profile = _profile(store, args)
+        now = utcnow()
+        settings = load_settings(store, profile.id)
+        cards = flashcards(content, include_reversed=settings.include_reversed)
+        states = store.card_states(profile.id)
+        reviews = store.reviews(profile.id)
+        queue = build_queue(cards, states, now, new_limit=settings.new_per_day,
+                            new_seen_today=store.new_cards_since(profile.id, day_start(now)))
+        numbers = statistics.headline(cards=cards, states=states, reviews=reviews, queue=queue, settings=settings, now=now)
+        numbers = {"profile": profile.name, "db": str(store.path), "at": now.isoformat(), **numbers}
+    if args.json:
+        print(json.dumps(numbers, indent=2, ensure_ascii=False))
+        return 0
+    pct = lambda v: "—" if v is None else f"{v:.0%}"  # noqa: E731
+    print(f"Profile {numbers['profile']} ({numbers['db']})")
+    print(f"Reviews: {numbers['reviews_total']} in all, {numbers['reviews_today']} today; "
+          f"streak {numbers['streak_days']} day{'s' if numbers['streak_days'] != 1 else ''}")
+    print(f"Due now: {numbers['due_now']}; new cards left today: {numbers['new_today']}; due tomorrow: {numbers['due_tomorrow']}")
+    print(f"Cards seen: {numbers['cards_seen']} of {numbers['cards_total']} ({numbers['cards_in_review']} learned)")
+    print(f"True retention, last 30 days: {pct(numbers['true_retention_30d'])} of {numbers['recall_tests_30d']} recall tests "
+          f"(desired {numbers['desired_retention']:.0%})")
+    print(f"Mastery (mean recall probability now): {pct(numbers['mastery'])}")
+    titles = {t.id: t.title.en for t in content.topics}
+    for topic_id, value in numbers["mastery_by_topic"].items():
+        print(f"  {titles.get(topic_id, topic_id):<40} {pct(value):>5}")
+    if numbers["removed_cards_with_history"]:
+        print(f"Cards no longer in the content (history kept): {', '.join(numbers['removed_cards_with_history'])}")
+    return 0
+
+
+def export_arguments(parser: argparse.ArgumentParser) -> None:
+    add_option(parser, "--out", metavar="FILE", help="write to FILE (default: standard output)")
+    add_option(parser, "--content", metavar="DIR", help="topic folder (default: $STUDYAPP_CONTENT or the bundled topics)")
+    add_option(parser, "--no-reversed", action="store_true", help="leave out the reversed (definition -> term) cards")
+    add_option(parser, "--db", metavar="PATH", help="progress database (csv: adds your progress columns)")
+    add_option(parser, "--profile", metavar="NAME", help="csv: whose progress to add (default: the only profile, or 'default')")
+    add_option(parser, "--pin", nargs="?", const=ASK, metavar="PIN", help="csv: the profile's PIN, if it has one")
+
+
+def export(args: argparse.Namespace, kind: str) -> int:
+    content = _content(args)
+    include_reversed = not args.no_reversed
+    if kind == "anki":
+        _write(exports.anki_tsv(content, include_reversed=include_reversed), args.out)
+        return 0
+    if args.profile or args.db:  # progress columns only when asked for a profile's progress
+        with _open(args) as store:
+            profile = _profile(store, args)
+            text = exports.cards_csv(content, states=store.card_states(profile.id),
+                                     settings=load_settings(store, profile.id), now=utcnow(),
+                                     include_reversed=include_reversed)
+    else:
+        text = exports.cards_csv(content, include_reversed=include_reversed)
+    _write(text, args.out)
+    return 0
+
+
+def backup(args: argparse.Namespace) -> int:
+    with _open(args) as store:
+        profile = _profile(store, args)
+        text = backups.backup_json(store, profile.id, utcnow())
+        reviews = store.review_count(profile.id)
+    Path(args.out).write_text(text, encoding="utf-8")
+    print(f"backed up profile {profile.name!r} ({reviews} reviews) to {args.out}", file=sys.stderr)
+    return 0
+
+
+def restore(args: argparse.Namespace) -> int:
+    from studyapp.cli import UsageError
+
+    try:
+        raw = Path(args.file).read_bytes()
+    except OSError as exc:
+        raise UsageError(f"cannot read {args.file}: {exc.strerror or exc}") from None
+    try:
+        parsed = backups.parse_backup(raw)  # the whole file is checked before anything is written
+    except backups.BackupError as exc:
+        raise UsageError(f"{args.file}: {exc}") from None
+    with _open(args) as store:
+        target = args.profile or parsed.name
+        if store.profile_by_name(target) is not None:
+            _profile(store, argparse.Namespace(profile=target, pin=args.pin))  # its PIN, if it has one
+        profile = backups.restore_backup(store, parsed, into=target)
+    print(f"restored {len(parsed.reviews)} reviews and {len(parsed.states)} card states into profile "
+          f"{profile.name!r}", file=sys.stderr)
+    return 0
+
+
+def profile_create(args: argparse.Namespace) -> int:
+    from studyapp.cli import UsageError
+
+    pin = args.pin
+    if pin is ASK:
+        pin = _ask_pin("New PIN: ")
+        if _ask_pin("Same PIN again: ") != pin:
+            raise UsageError("the two PINs differ")
+    with _open(args) as store:
+        try:
+            profile = store.create_profile(args.name, pin=pin)
+        except ValueError as exc:
+            raise UsageError(str(exc)) from None
+    print(f"created profile {profile.name!r}" + (" (PIN protected)" if profile.protected else ""), file=sys.stderr)
+    return 0
+
+
+def profile_list(args: argparse.Namespace) -> int:
+    with _open(args) as store:
+        rows = [{"name": p.name, "protected": p.protected, "created_at": p.created_at.isoformat(),
+                 "reviews": store.review_count(p.id)} for p in store.profiles()]
+    if args.json:
+        print(json.dumps(rows, indent=2, ensure_ascii=False))
+        return 0
+    if not rows:
+        print("no profiles yet; create one with `studyapp profile create NAME`")
+    for row in rows:
+        print(f"{row['name']:<24} {'PIN' if row['protected'] else '   '}  {row['reviews']} reviews")
+    return 0
+
+
+# `studyapp export anki|csv` are formats of the shared `export` command (studyapp/cli/export_cmd.py).
+add_exporter(Exporter("anki", "flashcards as a TSV that Anki imports as is (one deck per topic)", export_arguments,
+                      lambda args: export(args, "anki")))
+add_exporter(Exporter("csv", "flashcards as CSV (with a profile's progress when --profile or --db is given)",
+                      export_arguments, lambda args: export(args, "csv")))
