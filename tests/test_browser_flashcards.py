@@ -8,6 +8,7 @@ import subprocess
 import sys
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from studyapp.store import Store
 from tests.browser import ARTIFACTS, browser_page, require_chromium, running_app
@@ -15,6 +16,11 @@ from tests.conftest import ROOT
 from tests.test_srs_queue import write_topics
 
 pytestmark = pytest.mark.browser
+
+
+def wait_until_idle(page) -> None:
+    """Until Streamlit has finished the script run (its 'running' status widget is gone)."""
+    page.locator('[data-testid="stStatusWidget"]').wait_for(state="hidden", timeout=60_000)
 
 
 @pytest.fixture(scope="module")
@@ -34,12 +40,24 @@ def test_flip_and_rate_with_the_keyboard_then_reload(served):
         page.goto(f"{url}/review")
         page.get_by_text("Term t0-c0").first.wait_for()
         assert page.get_by_text("Definition t0-c0.").count() == 0
+        page.get_by_role("button", name="Show answer").wait_for()
+        wait_until_idle(page)
         page.get_by_role("heading", name="Flashcards").click()  # focus the page, not a widget
-        page.keyboard.press("Space")  # show the answer
-        page.get_by_text("Definition t0-c0.").first.wait_for()
+        # A key pressed while the browser is still wiring up the shortcuts can be lost; showing
+        # the answer twice is harmless (the button is gone once shown), so press until it shows.
+        answer = page.get_by_text("Definition t0-c0.").first
+        for _ in range(5):
+            page.keyboard.press("Space")  # show the answer
+            try:
+                answer.wait_for(timeout=10_000)
+                break
+            except PlaywrightTimeout:
+                wait_until_idle(page)
+        answer.wait_for()
         page.get_by_role("button", name="Easy · 8 d").wait_for()
         page.screenshot(path=str(ARTIFACTS / "flashcard-answer.png"), full_page=True)
-        page.keyboard.press("4")  # Easy
+        wait_until_idle(page)
+        page.keyboard.press("4")  # Easy (pressed once only: a second press would rate the next card)
         page.get_by_text("Term t0-c1").first.wait_for()
         page.get_by_text("1 done · 3 left").first.wait_for()
 
