@@ -10,7 +10,7 @@ import math
 import threading
 import time
 from collections import OrderedDict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Mapping
 
 from demos import get_demo
@@ -47,18 +47,19 @@ _cache: OrderedDict[tuple, Run] = OrderedDict()
 _lock = threading.Lock()
 
 
-def _key(demo_id: str, params: Mapping[str, Any], seed: int, device: str) -> tuple:
-    return (demo_id, tuple(sorted(params.items())), seed, device)
+def _settings(demo_id: str, params: Mapping[str, Any], seed: int, device: str | None):
+    """The demo, its checked params, the device, and the cache key for this run."""
+    demo = get_demo(demo_id)
+    resolved = resolve_params(demo.params, params)
+    dev = pick_device(device)
+    return demo, resolved, dev, (demo_id, tuple(sorted(resolved.items())), seed, str(dev))
 
 
 def cached_run(demo_id: str, params: Mapping[str, Any], *, seed: int, device: str | None = None) -> Run | None:
     """The remembered run for these settings, if there is one (never trains)."""
-    demo = get_demo(demo_id)
-    resolved = resolve_params(demo.params, params)
-    dev = str(pick_device(device))
+    *_, key = _settings(demo_id, params, seed, device)
     with _lock:
-        hit = _cache.get(_key(demo_id, resolved, seed, dev))
-    return hit
+        return _cache.get(key)
 
 
 def run_demo(
@@ -74,16 +75,13 @@ def run_demo(
 
     Raises `demos.framework.ParamError` for bad params or an unavailable device.
     """
-    demo = get_demo(demo_id)
-    resolved = resolve_params(demo.params, params or {})
-    dev = pick_device(device)
-    key = _key(demo_id, resolved, seed, str(dev))
+    demo, resolved, dev, key = _settings(demo_id, params or {}, seed, device)
     if use_cache:
         with _lock:
             hit = _cache.get(key)
             if hit is not None:
                 _cache.move_to_end(key)
-                return Run(**{**hit.__dict__, "cached": True})
+                return replace(hit, cached=True)
     start = time.perf_counter()
     result = demo.run(resolved, device=dev, seed=seed, report=report)
     seconds = time.perf_counter() - start
