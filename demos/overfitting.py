@@ -34,6 +34,24 @@ VALIDATION_SIZE = 600  # held out once, never trained on
 PATIENCE_TOLERANCE = 1e-4  # a validation loss must beat the best by this much to count
 
 
+def split_with_label_noise(
+    y_all: torch.Tensor, train_size: int, label_noise: float, generator: torch.Generator
+) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+    """A fixed validation set, the first `train_size` of the rest to train on, and the
+    training labels with a share `label_noise` of them replaced by a wrong class.
+
+    Real data is noisy: the validation labels stay clean, so memorizing the noise shows up
+    as lost validation accuracy.
+    """
+    order = torch.randperm(len(y_all), generator=generator)
+    val_idx = order[:VALIDATION_SIZE]
+    train_idx = order[VALIDATION_SIZE : VALIDATION_SIZE + train_size]
+    clean = y_all[train_idx]
+    noisy = torch.rand(len(train_idx), generator=generator) < label_noise
+    shift = torch.randint(1, 10, (len(train_idx),), generator=generator)  # never 0: always wrong
+    return train_idx, val_idx, torch.where(noisy, (clean + shift) % 10, clean)
+
+
 class StackedMLP(nn.Module):
     """`copies` independent MLPs (64 -> hidden -> hidden -> 10) evaluated together.
 
@@ -132,15 +150,9 @@ class OverfittingDemo:
 
         # Split once: a fixed validation set, and the first `train_size` of the rest to train on.
         x_all, y_all = digits()
-        order = torch.randperm(len(x_all), generator=generator)
-        val_idx = order[:VALIDATION_SIZE]
-        train_idx = order[VALIDATION_SIZE : VALIDATION_SIZE + int(p["train_size"])]
-        y_train_clean = y_all[train_idx]
-        # Real data is noisy: relabel a share of the training images with a wrong class.
-        # The validation labels stay clean, so memorizing the noise shows up as lost accuracy.
-        noisy = torch.rand(len(train_idx), generator=generator) < float(p["label_noise"])
-        shift = torch.randint(1, 10, (len(train_idx),), generator=generator)
-        y_train_noisy = torch.where(noisy, (y_train_clean + shift) % 10, y_train_clean)
+        train_idx, val_idx, y_train_noisy = split_with_label_noise(
+            y_all, int(p["train_size"]), float(p["label_noise"]), generator
+        )
         # The whole (tiny) data set lives on the device; every epoch is one full-batch step.
         x_train, y_train = x_all[train_idx].to(device), y_train_noisy.to(device)
         x_val, y_val = x_all[val_idx].to(device), y_all[val_idx].to(device)
@@ -312,12 +324,9 @@ class OverfittingDemo:
         p = resolve_params(self.params, params)
         generator = seed_everything(seed)
         x_all, y_all = digits()
-        order = torch.randperm(len(x_all), generator=generator)
-        val_idx = order[:VALIDATION_SIZE]
-        train_idx = order[VALIDATION_SIZE : VALIDATION_SIZE + int(p["train_size"])]
-        noisy = torch.rand(len(train_idx), generator=generator) < float(p["label_noise"])
-        shift = torch.randint(1, 10, (len(train_idx),), generator=generator)
-        y_train = torch.where(noisy, (y_all[train_idx] + shift) % 10, y_all[train_idx])
+        train_idx, val_idx, y_train = split_with_label_noise(
+            y_all, int(p["train_size"]), float(p["label_noise"]), generator
+        )
         loader = torch.utils.data.DataLoader(
             torch.utils.data.TensorDataset(x_all[train_idx], y_train), batch_size=len(train_idx)
         )
