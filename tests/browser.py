@@ -87,3 +87,12 @@ def browser_page(width: int = 1400, height: int = 1000):
             yield page
         finally:
             browser.close()
+
+
+def wait_until_idle(page) -> None:
+    """Until Streamlit has finished its script run (the 'running' status widget is gone).
+
+    While a run is under way the previous page's elements are still in the DOM (faded), so a
+    test that reads the page or presses keys before this may act on what is about to vanish.
+    """
+    page.locator('[data-testid="stStatusWidget"]').wait_for(state="hidden", timeout=60_000)

@@ -11,16 +11,11 @@ import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from studyapp.store import Store
-from tests.browser import ARTIFACTS, browser_page, require_chromium, running_app
+from tests.browser import ARTIFACTS, browser_page, require_chromium, running_app, wait_until_idle
 from tests.conftest import ROOT
 from tests.test_srs_queue import write_topics
 
 pytestmark = pytest.mark.browser
-
-
-def wait_until_idle(page) -> None:
-    """Until Streamlit has finished the script run (its 'running' status widget is gone)."""
-    page.locator('[data-testid="stStatusWidget"]').wait_for(state="hidden", timeout=60_000)
 
 
 @pytest.fixture(scope="module")

@@ -9,7 +9,7 @@ import pytest
 
 from studyapp.content import load_content
 from studyapp.store import Store
-from tests.browser import ARTIFACTS, browser_page, require_chromium, running_app
+from tests.browser import ARTIFACTS, browser_page, require_chromium, running_app, wait_until_idle
 
 pytestmark = pytest.mark.browser
 
@@ -76,6 +76,7 @@ def test_a_short_quiz_runs_to_its_summary(served):
         page.get_by_role("button", name=re.compile("Start quiz")).click()  # the name includes the icon
         for number in (1, 2, 3):
             page.get_by_text(f"Question {number}/3").first.wait_for()
+            wait_until_idle(page)  # the previous question's faded widgets are gone
             answer_current_question(page)
             page.get_by_role("button", name=re.compile("Next question" if number < 3 else "See the results")).click()
         page.get_by_text("Results").first.wait_for()
