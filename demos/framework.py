@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import os
 import random
+from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any, Callable, Mapping, Protocol, Sequence
+from typing import Any, Callable, Iterator, Mapping, Protocol, Sequence
 
 import numpy as np
 import torch
@@ -198,3 +199,20 @@ class Throttle:
 
     def due(self, step: int) -> bool:
         return step % self.every == 0 or step == self.total
+
+
+@contextmanager
+def single_threaded() -> Iterator[None]:
+    """Run PyTorch's CPU ops on one thread each inside this block, then restore the old setting.
+
+    For tiny ops (a 10-point batch, a 32-unit recurrent step) splitting one op across threads
+    costs more than the op itself, because the threads must be woken and waited for; on a
+    busy machine, where a helper thread may not get a core at once, it can cost a thousand
+    times more. Demos with tiny ops use the cores for whole independent runs instead.
+    """
+    before = torch.get_num_threads()
+    torch.set_num_threads(1)
+    try:
+        yield
+    finally:
+        torch.set_num_threads(before)

@@ -49,9 +49,8 @@ from __future__ import annotations
 
 import math
 import time
-from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Callable, Iterator, Mapping, Sequence
+from typing import Callable, Mapping, Sequence
 
 import numpy as np
 import plotly.graph_objects as go
@@ -64,7 +63,7 @@ from torch.utils.data import DataLoader, RandomSampler, TensorDataset
 from demos.data2d import DATASETS, MULTICLASS_DATASETS, make_dataset, train_test_split
 from demos.framework import (
     Param, ParamError, Progress, Reporter, Result, T, Throttle, Value, no_report, resolve_params,
-    seed_everything,
+    seed_everything, single_threaded,
 )
 
 ACTIVATIONS = ("tanh", "relu", "sigmoid", "linear")
@@ -465,22 +464,6 @@ class BoundaryProgress(Progress):
     axis: tuple[float, ...] = ()
     classes: int = 2
     points: tuple[tuple[float, float, int], ...] = ()
-
-
-@contextmanager
-def single_threaded() -> Iterator[None]:
-    """Run PyTorch's CPU ops on one thread inside this block, then restore the old setting.
-
-    Our ops are tiny (a 10-point batch): splitting one across threads costs more than the
-    op itself, because the threads must be woken and waited for. On a busy machine, where
-    a worker thread may not get a core at once, it can cost a thousand times more.
-    """
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    try:
-        yield
-    finally:
-        torch.set_num_threads(before)
 
 
 def _train(

@@ -7,8 +7,8 @@ carry that one symbol through `delay` steps of noise. Guessing gives 25%.
 
     B* D A A C D B ... C   →   "B"
 
-The three recurrent networks (same hidden size, same linear read-out) train together in one
-loop on the same batches. You see:
+The three recurrent networks (same hidden size, same linear read-out) train at the same time,
+one thread each, on the same batches. You see:
 
 * their accuracy: as the delay grows, the vanilla RNN falls to chance while the gated LSTM
   and GRU keep remembering;
@@ -24,7 +24,8 @@ loop on the same batches. You see:
 
 from __future__ import annotations
 
-from typing import Mapping
+from concurrent.futures import ThreadPoolExecutor, wait
+from typing import Iterator, Mapping
 
 import numpy as np
 import plotly.graph_objects as go
@@ -35,7 +36,7 @@ from torch import nn
 from torch.utils.data import DataLoader, TensorDataset
 
 from demos.framework import (
-    Param, Progress, Reporter, Result, T, Throttle, Value, resolve_params, seed_everything,
+    Param, Progress, Reporter, Result, T, Value, resolve_params, seed_everything, single_threaded,
 )
 
 MODELS = ("rnn", "lstm", "gru")
@@ -49,6 +50,7 @@ TEST_SIZE = 1000  # fresh sequences, never trained on
 MAX_DELAY = 100  # the longest delay offered; chrono initialization is spread up to it
 GRADIENT_SAMPLES = 256  # test sequences used to measure gradients through time
 SMOOTHING = 10  # steps in the moving average of the training-accuracy curves
+REPORT_SECONDS = 0.1  # how often the waiting thread sends the page a progress update
 AGREEMENT_POINTS = 0.03  # fast path and reference: test accuracies within 3 points
 
 
@@ -200,6 +202,28 @@ def accuracy(logits: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
     return (logits.argmax(-1) == y).float().mean()
 
 
+def train_recaller(
+    model: Recaller, symbols: torch.Tensor, answers: torch.Tensor, steps: int, lr: float,
+    batch_accuracy: torch.Tensor,
+) -> Iterator[int]:
+    """Train `model` with Adam on `steps` batches of BATCH_SIZE sequences (taken in order from
+    `symbols`), writing each batch's accuracy into `batch_accuracy[step]`. Yields the number
+    of steps done after each one. Nothing here waits for the device (no .item()).
+    """
+    optimizer = torch.optim.Adam(model.parameters(), lr=lr)
+    for step in range(steps):
+        rows = slice(step * BATCH_SIZE, (step + 1) * BATCH_SIZE)
+        x, y = encode(symbols[rows]), answers[rows]
+        logits = model(x)
+        loss = F.cross_entropy(logits, y)
+        optimizer.zero_grad(set_to_none=True)
+        loss.backward()
+        optimizer.step()
+        with torch.no_grad():
+            batch_accuracy[step] = accuracy(logits, y)
+        yield step + 1
+
+
 # --- the demo --------------------------------------------------------------------------------
 
 
@@ -255,28 +279,29 @@ class RnnDemo:
             model.to(device)
         gradient_start = self._gradients(models, x_test, test_answers)
 
-        # The three networks train in ONE loop: every step feeds the same batch to all three and
-        # sums their losses. They share no weights, so backward() still gives each network
-        # exactly its own gradients, and Adam updates every weight on its own, so one Adam over
-        # all three is the same as three. (Their recurrences differ, so the math itself cannot
-        # be batched into one tensor operation the way identical networks could.)
-        parameters = [w for model in models.values() for w in model.parameters()]
-        optimizer = torch.optim.Adam(parameters, lr=float(p["lr"]))
+        # The three networks share nothing but the data, so each trains in its own thread, all
+        # at the same time. (Their recurrences differ, so their arithmetic cannot be merged into
+        # one tensor operation the way copies of one network can.) This pays off because
+        # PyTorch lets go of Python's global lock while its C++ code runs: the recurrence
+        # inside nn.RNN / nn.LSTM / nn.GRU and the whole backward pass. On a CPU with several
+        # cores the three really run side by side, each op on one core (the ops are tiny);
+        # on a GPU the threads simply keep it fed. This thread only waits and reports.
         history = torch.zeros(steps, len(MODELS), device=device)  # batch accuracy per step
-        throttle = Throttle(steps, every=max(1, steps // 40))
+        finished = [0] * len(MODELS)  # steps done, per network (each thread writes its own entry)
+        lr = float(p["lr"])
 
-        for step in range(steps):
-            rows = slice(step * BATCH_SIZE, (step + 1) * BATCH_SIZE)
-            x, y = encode(train_symbols[rows]), train_answers[rows]
-            logits = [models[m](x) for m in MODELS]
-            loss = sum(F.cross_entropy(z, y) for z in logits)
-            optimizer.zero_grad(set_to_none=True)
-            loss.backward()
-            optimizer.step()
-            with torch.no_grad():
-                history[step] = torch.stack([accuracy(z, y) for z in logits])
-            if throttle.due(step + 1):
-                report(self._progress(step + 1, steps, history))
+        def train(i: int, model: Recaller) -> None:
+            for step in train_recaller(model, train_symbols, train_answers, steps, lr, history[:, i]):
+                finished[i] = step
+
+        with single_threaded(), ThreadPoolExecutor(len(MODELS)) as pool:
+            workers = [pool.submit(train, i, models[m]) for i, m in enumerate(MODELS)]
+            report(self._progress(0, steps, history))
+            while wait(workers, timeout=REPORT_SECONDS).not_done:
+                report(self._progress(min(finished), steps, history))
+            for worker in workers:
+                worker.result()  # re-raises an error from inside a thread here
+        report(self._progress(steps, steps, history))
 
         metrics: dict[str, float] = {"delay": float(delay), "chance": 1.0 / SYMBOLS}
         with torch.no_grad():

@@ -4,6 +4,7 @@ at a long delay while the LSTM holds, and the gradient through time. CPU, fixed 
 from __future__ import annotations
 
 import importlib
+import threading
 
 import numpy as np
 import pytest
@@ -12,7 +13,8 @@ from torch import nn
 
 from demos.framework import ParamError
 from demos.rnn import (
-    INPUTS, MODELS, Recaller, build_models, encode, gradient_through_time, make_sequences, unroll,
+    INPUTS, MODELS, Recaller, build_models, encode, gradient_through_time, make_sequences, train_recaller,
+    unroll,
 )
 
 DEMO = importlib.import_module("demos.rnn").DEMO
@@ -155,6 +157,37 @@ def test_result_has_gates_gradients_and_figures_in_both_languages():
         assert word in str(figures[2].to_dict())
         assert "log" in str(figures[1].to_dict())  # gradient norms on a log scale
     assert "LSTM" in result.summary.en and "LSTM" in result.summary.ko
+
+
+def test_training_in_threads_gives_each_network_what_training_it_alone_gives():
+    symbols, answers = make_sequences(30 * 16, 6, torch.Generator().manual_seed(3))
+
+    def train_all(in_threads: bool) -> dict[str, dict[str, torch.Tensor]]:
+        models = build_models(hidden=8, chrono=True, seed=3)
+        accuracies = torch.zeros(30, len(MODELS))
+
+        def train(i: int, kind: str) -> None:
+            for _ in train_recaller(models[kind], symbols, answers, 30, 1e-2, accuracies[:, i]):
+                pass
+
+        if in_threads:
+            threads = [threading.Thread(target=train, args=(i, kind)) for i, kind in enumerate(MODELS)]
+            for thread in threads:
+                thread.start()
+            for thread in threads:
+                thread.join()
+        else:
+            for i, kind in enumerate(MODELS):
+                train(i, kind)
+        assert (accuracies > 0).any(dim=0).all()  # every network trained and recorded its steps
+        return {kind: {k: v.clone() for k, v in model.state_dict().items()} for kind, model in models.items()}
+
+    alone, together = train_all(in_threads=False), train_all(in_threads=True)
+    for kind in MODELS:
+        for name, weight in alone[kind].items():
+            assert torch.equal(weight, together[kind][name]), f"{kind}.{name}"
+    untrained = build_models(hidden=8, chrono=True, seed=3)["gru"].state_dict()
+    assert not torch.equal(untrained["readout.weight"], alone["gru"]["readout.weight"])
 
 
 def test_same_seed_same_result():
