@@ -71,6 +71,41 @@ class StackedMLP(nn.Module):
         return x
 
 
+def add_cross_entropy_gradients(model: StackedMLP, x: torch.Tensor, targets: torch.Tensor) -> torch.Tensor:
+    """Backpropagation written out by hand for the stacked ReLU MLP.
+
+    x: (copies, N, features); targets: (N, classes) one-hot rows. Adds to every weight's .grad
+    the gradient of each copy's cross-entropy *summed* over the N rows, and returns those
+    summed losses, shape (copies,). The numbers are the ones `loss.sum().backward()` gives (a
+    test compares them). Why by hand: for a network this small, building and walking the
+    autograd graph costs more than the few matrix products themselves.
+
+    The chain rule, from the output back:
+        δ = softmax(logits) − one-hot            ∂loss/∂logits of the summed cross-entropy
+        ∂loss/∂W = inputᵀ δ,  ∂loss/∂b = Σ δ     for a layer computing input @ W + b
+        δ ← (δ Wᵀ) ⊙ [input > 0]                 back through the layer, then its ReLU
+    """
+    last = len(model.weights) - 1
+    with torch.no_grad():
+        inputs = []  # what each layer received: its weight gradient needs it
+        a = x
+        for i, (w, b) in enumerate(zip(model.weights, model.biases)):
+            inputs.append(a)
+            a = torch.baddbmm(b, a, w)
+            if i < last:
+                a = a.relu()
+        log_p = a.log_softmax(dim=-1)
+        loss = -(log_p * targets).sum(dim=(1, 2))
+        delta = log_p.exp_().sub_(targets)
+        for i in range(last, -1, -1):
+            w = model.weights[i]
+            w.grad.baddbmm_(inputs[i].transpose(1, 2), delta)
+            model.biases[i].grad.add_(delta.sum(dim=1, keepdim=True))
+            if i > 0:  # a ReLU's output is > 0 exactly where its slope is 1
+                delta = torch.bmm(delta, w.transpose(1, 2)).mul_(inputs[i] > 0)
+    return loss
+
+
 def sequential_mlp(init: list[LayerInit]) -> nn.Sequential:
     """The same network the plain way (for the references): Linear, ReLU, ..., Linear."""
     layers: list[nn.Module] = []

@@ -103,3 +103,31 @@ def test_bad_params_are_refused():
         DEMO.run({"batch_sizes": "3, 5"}, device=CPU, seed=0, report=lambda p: None)
     with pytest.raises(ParamError, match="epochs"):
         DEMO.run({"epochs": 0}, device=CPU, seed=0, report=lambda p: None)
+
+
+@pytest.mark.parametrize("sizes", [(64, 32, 10), (5, 7, 6, 3), (4, 3)])
+def test_hand_written_backward_matches_autograd(sizes):
+    from demos.optim_common import StackedMLP, add_cross_entropy_gradients, init_mlp, per_copy_loss
+
+    generator = torch.Generator().manual_seed(1)
+    copies, rows, classes = 3, 9, sizes[-1]
+    init = init_mlp(sizes, generator)
+    x = torch.randn(copies, rows, sizes[0], generator=generator)  # a different input per copy
+    y = torch.randint(0, classes, (rows,), generator=generator)
+
+    by_autograd = StackedMLP(copies, init)
+    with torch.no_grad():  # copies must differ, or a mix-up between them would go unnoticed
+        for w in by_autograd.parameters():
+            w.add_(0.3 * torch.randn(w.shape, generator=generator))
+    expected_loss = per_copy_loss(by_autograd(x), y, reduction="sum")
+    expected_loss.sum().backward()
+
+    by_hand = StackedMLP(copies, init)
+    by_hand.load_state_dict(by_autograd.state_dict())
+    for w in by_hand.parameters():
+        w.grad = torch.full_like(w, 0.5)  # the gradient is added to what .grad already holds
+    loss = add_cross_entropy_gradients(by_hand, x, torch.nn.functional.one_hot(y, classes).float())
+
+    torch.testing.assert_close(loss, expected_loss.detach())
+    for mine, theirs in zip(by_hand.parameters(), by_autograd.parameters()):
+        torch.testing.assert_close(mine.grad - 0.5, theirs.grad, rtol=1e-5, atol=1e-6)
