@@ -168,8 +168,9 @@ class OverfittingDemo:
 
         model = StackedMLP(copies, int(p["hidden"]), dropout).to(device)
         # Adam's update is element-wise, so one optimizer over the stacked weights
-        # trains each copy exactly as if it had its own optimizer.
-        optimizer = torch.optim.Adam(model.parameters(), lr=float(p["lr"]))
+        # trains each copy exactly as if it had its own optimizer. fused=True: one kernel
+        # updates every weight, instead of ~10 small ops per weight tensor.
+        optimizer = torch.optim.Adam(model.parameters(), lr=float(p["lr"]), fused=device.type in ("cpu", "cuda"))
 
         epochs = int(p["epochs"])
         names = ("train_loss", "val_loss", "train_acc", "val_acc")
