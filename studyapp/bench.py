@@ -24,7 +24,8 @@ class DemoBench:
     first_report: float  # median seconds until the first progress report
     runs: list[float] = field(default_factory=list)
     reference_seconds: float | None = None
-    speedup: float | None = None
+    speedup: float | None = None  # median reference seconds / median seconds
+    speedup_range: tuple[float, float] | None = None  # lowest and highest paired ratio
     agrees: bool | None = None
     agreement: str = ""
     extra: dict[str, float] = field(default_factory=dict)
@@ -48,15 +49,34 @@ def _timed(run: Callable[[Callable[[Progress], None]], object]) -> tuple[float, 
 
 def bench_demo(demo_id: str, *, device: str | None = None, repeats: int = 3, seed: int = 0,
                with_reference: bool = True) -> DemoBench:
+    """Time the default run (and the reference), `repeats` times each after a warm-up.
+
+    Fast path and reference runs alternate, so a slow spell on a shared machine slows both
+    rather than one of them; `speedup_range` gives the lowest and highest ratio of one
+    reference run to the fast run just before it, a measure of that noise.
+    """
     demo = get_demo(demo_id)
     dev = pick_device(device)
     params = resolve_params(demo.params, {})
+    has_reference = with_reference and hasattr(demo, "reference")
 
     def fast(report):
         return demo.run(params, device=dev, seed=seed, report=report)
 
-    _timed(fast)  # warm-up
-    timings = [_timed(fast) for _ in range(repeats)]
+    def reference() -> tuple[float, object]:
+        start = time.perf_counter()
+        result = demo.reference(params, device=dev, seed=seed)
+        return time.perf_counter() - start, result
+
+    _timed(fast)  # warm-ups
+    if has_reference:
+        reference()
+    timings, reference_times, reference_result = [], [], None
+    for _ in range(repeats):
+        timings.append(_timed(fast))
+        if has_reference:
+            seconds, reference_result = reference()
+            reference_times.append(seconds)
     seconds = [t for t, _, _ in timings]
     bench = DemoBench(
         demo=demo_id,
@@ -65,15 +85,11 @@ def bench_demo(demo_id: str, *, device: str | None = None, repeats: int = 3, see
         first_report=statistics.median(f for _, f, _ in timings),
         runs=seconds,
     )
-    if with_reference and hasattr(demo, "reference"):
-        reference_times = []
-        reference_result = None
-        for _ in range(repeats):
-            start = time.perf_counter()
-            reference_result = demo.reference(params, device=dev, seed=seed)
-            reference_times.append(time.perf_counter() - start)
+    if has_reference:
         bench.reference_seconds = statistics.median(reference_times)
         bench.speedup = bench.reference_seconds / bench.seconds
+        ratios = [r / f for r, f in zip(reference_times, seconds)]
+        bench.speedup_range = (min(ratios), max(ratios))
         ok, message = demo.agrees_with_reference(timings[-1][2], reference_result)
         bench.agrees, bench.agreement = bool(ok), message
     hook = getattr(demo_module(demo_id), "benchmark_tf_playground", None)
@@ -87,14 +103,16 @@ def bench_all(ids: Iterable[str] | None = None, **options) -> list[DemoBench]:
 
 
 def format_table(rows: list[DemoBench]) -> str:
-    header = f"{'demo':<14} {'device':<7} {'seconds':>8} {'1st report':>10} {'reference':>10} {'speedup':>8}  agrees"
+    header = (f"{'demo':<14} {'device':<7} {'seconds':>8} {'1st report':>10} {'reference':>10} {'speedup':>8}"
+              f" {'(range)':>12}  agrees")
     lines = [header, "-" * len(header)]
     for r in rows:
         ref = f"{r.reference_seconds:10.3f}" if r.reference_seconds is not None else f"{'-':>10}"
         speed = f"{r.speedup:7.1f}x" if r.speedup is not None else f"{'-':>8}"
+        spread = f"({r.speedup_range[0]:.1f}–{r.speedup_range[1]:.1f})" if r.speedup_range else "-"
         agree = {None: "-", True: "yes", False: "NO"}[r.agrees]
-        lines.append(f"{r.demo:<14} {r.device:<7} {r.seconds:8.3f} {r.first_report:10.3f} {ref} {speed}  {agree}"
-                     + (f"  ({r.agreement})" if r.agreement else ""))
+        lines.append(f"{r.demo:<14} {r.device:<7} {r.seconds:8.3f} {r.first_report:10.3f} {ref} {speed}"
+                     f" {spread:>12}  {agree}" + (f"  ({r.agreement})" if r.agreement else ""))
         for key, value in r.extra.items():
             lines.append(f"{'':<14} {key}: {value:.1f}")
     return "\n".join(lines)

@@ -10,6 +10,8 @@ def test_bench_times_the_default_run_and_its_reference():
     assert row.seconds > 0 and 0 < row.first_report <= row.seconds
     assert row.reference_seconds is not None and row.reference_seconds > 0
     assert row.speedup == row.reference_seconds / row.seconds
+    low, high = row.speedup_range
+    assert low == high == row.speedup  # one pair of runs: one ratio
     assert row.agrees, row.agreement
     table = format_table([row])
-    assert "overfitting" in table and "cpu" in table
+    assert "overfitting" in table and "cpu" in table and f"{row.speedup:.1f}x" in table

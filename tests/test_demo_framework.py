@@ -66,3 +66,14 @@ def test_runs_are_cached_by_demo_params_seed_and_device():
     assert not other_seed.cached
     assert runner.cached_run("overfitting", small, seed=1, device="cpu") is not None
     assert runner.cached_run("overfitting", {**small, "lr": 0.01}, seed=1, device="cpu") is None
+
+
+def test_demo_sources_show_the_demo_and_the_helpers_it_imports():
+    from demos import demo_ids, demo_sources
+
+    sources = demo_sources("batch-size")
+    assert list(sources)[:2] == ["batch_size.py", "optim_common.py"]
+    assert "class BatchSizeDemo" in sources["batch_size.py"]
+    assert "def add_cross_entropy_gradients" in sources["optim_common.py"]
+    for demo_id in demo_ids():
+        assert "framework.py" not in demo_sources(demo_id)  # plumbing, not PyTorch to learn from

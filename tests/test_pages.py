@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from demos import demo_sources
 from studyapp.content import load_content
 from tests.conftest import make_app, open_page, page_text
 
@@ -33,6 +34,11 @@ def test_topic_page_shows_cards_and_demo_form(monkeypatch, lang, topic_id):
         assert card.term.get(lang) in text
     if topic.demos:
         assert any(button.label == ("Run demo" if lang == "en" else "데모 실행") for button in at.button)
+    codes = [str(code.value).strip() for code in at.code]
+    for demo_id in topic.demos:  # the demo's code, and every helper module it imports, one tab each
+        for file_name, source in demo_sources(demo_id).items():
+            assert file_name in [str(tab.label) for tab in at.tabs]
+            assert source.strip() in codes
 
 
 @pytest.mark.parametrize("lang", LANGS)

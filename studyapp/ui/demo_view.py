@@ -3,7 +3,6 @@ the result's figures, and the demo's own source code."""
 
 from __future__ import annotations
 
-import inspect
 import logging
 import math
 import time
@@ -114,7 +113,7 @@ def render_result(demo, run) -> None:
 
 
 def render_demo(demo_id: str) -> None:
-    from demos import demo_module, get_demo
+    from demos import demo_sources, get_demo
     from demos.framework import ParamError
 
     from studyapp.runner import run_demo
@@ -161,4 +160,7 @@ def render_demo(demo_id: str) -> None:
             render_result(demo, run)
 
     with st.expander(t("show_code")):
-        st.code(inspect.getsource(demo_module(demo_id)), language="python", line_numbers=True)
+        sources = demo_sources(demo_id)
+        for tab, code in zip(st.tabs(list(sources)), sources.values()):
+            with tab:
+                st.code(code, language="python", line_numbers=True)
