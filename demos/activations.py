@@ -77,6 +77,14 @@ LABELS = {
 COLORS = {"sigmoid": "#d62728", "tanh": "#ff7f0e", "relu": "#1f77b4", "leaky_relu": "#17becf", "gelu": "#2ca02c"}
 
 INITS = ("zeros", "small normal", "large normal", "xavier", "he")
+# How the choices read in the settings form; the help text names them by their ids.
+INIT_CHOICES = {
+    "zeros": T("zeros", "zeros (모두 0)"),
+    "small normal": T("small normal (σ = 0.01)", "small normal (작은 정규분포, σ = 0.01)"),
+    "large normal": T("large normal (σ = 1)", "large normal (큰 정규분포, σ = 1)"),
+    "xavier": T("Xavier (Glorot)", "Xavier (Glorot)"),
+    "he": T("He (Kaiming)", "He (Kaiming)"),
+}
 INIT_LABELS = {
     "zeros": T("all-zero", "모두 0인"),
     "small normal": T("small normal (σ = 0.01)", "작은 정규분포(σ = 0.01)"),
@@ -247,7 +255,7 @@ class ActivationsDemo:
         "비율, 그리고 가중치 초기화가 이 모든 것을 어떻게 바꾸는지 살펴보세요.",
     )
     params = (
-        Param("init", T("Weight initialization", "가중치 초기화"), "xavier", choices=INITS,
+        Param("init", T("Weight initialization", "가중치 초기화"), "xavier", choices=INITS, choice_labels=INIT_CHOICES,
               help=T("How the starting weights are drawn. Try zeros (the symmetry never breaks), "
                      "small normal (the signal fades), large normal (saturation and explosion) "
                      "and He (designed for ReLU).",

@@ -137,6 +137,7 @@ class BatchSizeDemo:
     )
     params = (
         Param("batch_sizes", T("Batch sizes", "배치 크기"), PRESETS[0], choices=PRESETS,
+              choice_labels={preset: T(preset, preset.replace("full", "full (전체)")) for preset in PRESETS},
               help=T("'full' means the whole training set (1437 images) in one batch.",
                      "'full'은 훈련 세트 전체(1437장)를 한 배치로 쓴다는 뜻입니다.")),
         Param("epochs", T("Epochs", "에포크 수"), 10, min=1, max=100),

@@ -275,8 +275,16 @@ class CnnDemo:
         Param("digit", T("Digit to trace through the CNN", "CNN 안을 따라가 볼 숫자"), 3, min=0, max=9,
               help=T("The first test image of this digit is shown after every layer.",
                      "이 숫자의 첫 번째 테스트 이미지가 층마다 어떻게 바뀌는지 보여 줍니다.")),
-        Param("photo", T("Photo", "사진"), "temple", choices=PHOTO_NAMES),
+        Param("photo", T("Photo", "사진"), "temple", choices=PHOTO_NAMES,
+              choice_labels={"temple": T("temple (Chinese temple)", "temple (중국의 사원)"),
+                             "flower": T("flower (close-up)", "flower (꽃 접사)")}),
         Param("kernel", T("Kernel", "커널"), "edge", choices=tuple(KERNELS),
+              choice_labels={"edge": T("edge (Laplacian)", "edge (라플라시안 윤곽)"),
+                             "sobel-x": T("sobel-x (vertical edges)", "sobel-x (세로 경계)"),
+                             "sobel-y": T("sobel-y (horizontal edges)", "sobel-y (가로 경계)"),
+                             "blur": T("blur (5×5 Gaussian)", "blur (5×5 가우시안 흐림)"),
+                             "sharpen": T("sharpen", "sharpen (선명하게)"),
+                             "emboss": T("emboss", "emboss (양각)")},
               help=T("edge: Laplacian outline; sobel-x / sobel-y: vertical / horizontal edges; "
                      "blur: 5×5 Gaussian; sharpen; emboss.",
                      "edge: 라플라시안 윤곽선, sobel-x / sobel-y: 세로 / 가로 경계, "

@@ -50,6 +50,12 @@ class Param:
     choices: tuple[str, ...] = ()
     help: T | None = None
     log: bool = False  # a slider over orders of magnitude (learning rates, weight decay)
+    # What each choice is called on screen, in both languages; a choice without one shows as is.
+    choice_labels: Mapping[str, T] = field(default_factory=dict, hash=False, compare=False)
+
+    def choice_label(self, choice: str, lang: str) -> str:
+        label = self.choice_labels.get(choice)
+        return label(lang) if label else choice
 
     @property
     def kind(self) -> type:

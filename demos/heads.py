@@ -244,6 +244,7 @@ class HeadsDemo:
         Param("steps", T("Training steps", "학습 단계 수"), 200, min=10, max=5000, step=10),
         Param("batch_size", T("Batch size", "배치 크기"), 64, min=8, max=1024),
         Param("optimizer", T("Optimizer", "옵티마이저"), "sgd", choices=("sgd", "adam"),
+              choice_labels={"sgd": T("SGD with momentum", "SGD (모멘텀 포함)"), "adam": T("Adam", "Adam")},
               help=T("SGD (with momentum) moves in proportion to the gradient, so a loss with tiny "
                      "gradients learns slowly. Adam rescales every gradient and hides part of that cost.",
                      "SGD(모멘텀 포함)는 기울기에 비례해 움직이므로 기울기가 작은 손실은 느리게 "

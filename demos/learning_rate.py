@@ -144,6 +144,7 @@ class LearningRateDemo:
               help=T("Images per step. Small batches make each step's gradient noisier.",
                      "한 스텝에 쓰는 이미지 수입니다. 배치가 작을수록 스텝마다의 기울기에 잡음이 많습니다.")),
         Param("schedule", T("Schedule", "스케줄"), "cosine", choices=SCHEDULES,
+              choice_labels={"cosine": T("cosine", "cosine (코사인 감소)"), "step": T("step", "step (계단식 감소)")},
               help=T("cosine: glide down to 0 along half a cosine wave. step: drop to a tenth halfway.",
                      "cosine: 코사인 반 주기를 따라 0까지 서서히 낮춥니다. step: 절반 지점에서 10분의 1로 "
                      "떨어뜨립니다.")),

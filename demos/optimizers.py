@@ -326,10 +326,12 @@ class OptimizersDemo:
     )
     params = (
         Param("surface", T("Loss surface", "손실 곡면"), "saddle", choices=tuple(SURFACES),
-              help=T("saddle: a saddle point between two minima; rosenbrock: a curved 'banana' "
-                     "valley; bowl: a valley curved 200 times more sharply across (y) than along (x).",
-                     "saddle: 두 최솟값 사이의 안장점, rosenbrock: 휘어진 '바나나' 골짜기, "
-                     "bowl: 골짜기를 가로지르는 방향(y)의 곡률이 골짜기를 따라가는 방향(x)보다 200배 "
+              choice_labels={name: surface.label for name, surface in SURFACES.items()},
+              help=T("Saddle point: a saddle between two minima. Rosenbrock: a curved 'banana' "
+                     "valley. Ill-conditioned bowl: a valley curved 200 times more sharply across (y) "
+                     "than along (x).",
+                     "안장점: 두 최솟값 사이의 안장. 로젠브록: 휘어진 '바나나' 골짜기. 악조건 그릇: "
+                     "골짜기를 가로지르는 방향(y)의 곡률이 골짜기를 따라가는 방향(x)보다 200배 "
                      "큰 골짜기입니다.")),
         Param("steps", T("Steps on the surface", "곡면 위 스텝 수"), 200, min=10, max=2000, step=10),
         Param("lr_scale", T("Learning-rate multiplier", "학습률 배율"), 1.0, min=0.01, max=100.0, log=True,

@@ -541,11 +541,16 @@ class PlaygroundDemo:
     )
     params = (
         Param("dataset", T("Data set", "데이터셋"), "spiral", choices=DATASETS,
+              choice_labels={"circles": T("circles", "circles (원 안과 밖)"), "xor": T("xor", "xor (사분면)"),
+                             "moons": T("moons", "moons (초승달 두 개)"), "spiral": T("spiral", "spiral (나선)"),
+                             "blobs": T("blobs", "blobs (점 무리)")},
               help=T("circles and xor need a hidden layer; moons needs a curved boundary for "
                      "the last few points; blobs are linearly separable; spiral is the hardest.",
                      "circles와 xor는 은닉층이 있어야 풀리고, moons는 마지막 몇 점까지 맞히려면 "
                      "휘어진 경계가 필요하며, blobs는 직선으로 나뉘고, spiral이 가장 어렵습니다.")),
         Param("task", T("Task", "과제"), "binary", choices=TASKS,
+              choice_labels={"binary": T("binary (2 classes)", "binary (이진 분류)"),
+                             "multiclass": T("multiclass (3 classes)", "multiclass (3개 클래스)")},
               help=T("multiclass: three classes (spiral with three arms, or three blobs), "
                      "three output units.",
                      "multiclass: 클래스 세 개(팔이 세 개인 spiral 또는 blob 세 개), 출력 유닛 "
@@ -558,6 +563,8 @@ class PlaygroundDemo:
               help=T("linear makes any number of layers collapse into one linear model.",
                      "linear를 고르면 층을 아무리 쌓아도 하나의 선형 모델과 같아집니다.")),
         Param("loss", T("Loss", "손실 함수"), "cross-entropy", choices=LOSSES,
+              choice_labels={"cross-entropy": T("cross-entropy", "cross-entropy (교차 엔트로피)"),
+                             "squared-error": T("squared error", "squared-error (제곱 오차)")},
               help=T("cross-entropy: sigmoid (binary) or softmax (multiclass) on the outputs, "
                      "the natural loss for classification. squared-error: tanh outputs and "
                      "targets ±1, as in TensorFlow Playground.",

@@ -77,3 +77,18 @@ def test_demo_sources_show_the_demo_and_the_helpers_it_imports():
     assert "def add_cross_entropy_gradients" in sources["optim_common.py"]
     for demo_id in demo_ids():
         assert "framework.py" not in demo_sources(demo_id)  # plumbing, not PyTorch to learn from
+
+
+def test_choice_labels_are_shown_in_both_languages_and_every_labelled_choice_exists():
+    from demos import demo_ids, get_demo
+
+    param = Param("kernel", T("Kernel", "커널"), "edge", choices=("edge", "blur"),
+                  choice_labels={"edge": T("edge (outline)", "edge (윤곽)")})
+    assert param.choice_label("edge", "ko") == "edge (윤곽)"
+    assert param.choice_label("edge", "en") == "edge (outline)"
+    assert param.choice_label("blur", "ko") == "blur"  # no label: the id itself
+    for demo_id in demo_ids():
+        for p in get_demo(demo_id).params:
+            assert set(p.choice_labels) <= set(p.choices), f"{demo_id}.{p.name} labels an unknown choice"
+            for choice in p.choice_labels:  # a label names its choice, in both languages
+                assert p.choice_label(choice, "en") and p.choice_label(choice, "ko")

@@ -86,3 +86,10 @@ def test_running_the_overfitting_demo_on_its_page(monkeypatch, valid_content):
     # the same settings again: the cached result, instantly
     next(b for b in at.button if b.label == "Run demo").click().run()
     assert "result reused" in page_text(at)
+
+
+def test_choices_read_in_the_page_language_and_keep_their_ids(monkeypatch):
+    at = open_page(make_app(monkeypatch, lang="ko"), "topic-cnn")
+    kernel = at.selectbox(key="demo-cnn-kernel")
+    assert "blur (5×5 가우시안 흐림)" in kernel.options  # what the learner reads
+    assert kernel.value == "edge"  # what the demo receives: the id

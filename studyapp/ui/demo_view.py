@@ -39,7 +39,8 @@ def param_widget(param, key: str) -> Any:
     if kind is bool:
         return st.toggle(label, value=param.default, help=help_text, key=key)
     if param.choices:
-        return st.selectbox(label, param.choices, index=param.choices.index(param.default), help=help_text, key=key)
+        return st.selectbox(label, param.choices, index=param.choices.index(param.default), help=help_text, key=key,
+                            format_func=lambda choice: param.choice_label(choice, here))
     if kind is int and param.min is not None and param.max is not None:
         return st.slider(label, int(param.min), int(param.max), int(param.default),
                          step=int(param.step or 1), help=help_text, key=key)
