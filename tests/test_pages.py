@@ -93,3 +93,32 @@ def test_choices_read_in_the_page_language_and_keep_their_ids(monkeypatch):
     kernel = at.selectbox(key="demo-cnn-kernel")
     assert "blur (5×5 가우시안 흐림)" in kernel.options  # what the learner reads
     assert kernel.value == "edge"  # what the demo receives: the id
+
+
+# Small settings so every demo runs in a second or two through the real page.
+QUICK_SETTINGS = {
+    "overfitting": {"epochs": 20, "hidden": 16},
+    "optimizers": {"steps": 20, "digits_steps": 20},
+    "learning-rate": {"steps": 50, "count": 3},
+    "batch-size": {"epochs": 1},
+    "activations": {"steps": 10, "depth": 3},
+    "playground": {"epochs": 20, "hidden_layers": 2},
+    "cnn": {"steps": 20},
+    "rnn": {"steps": 20, "delay": 5},
+    "heads": {"steps": 10},
+}
+
+
+@pytest.mark.parametrize("demo_id", sorted(QUICK_SETTINGS))
+def test_every_demo_runs_on_its_topic_page(monkeypatch, demo_id):
+    topic = next(t for t in BUNDLED.topics if demo_id in t.demos)
+    at = open_page(make_app(monkeypatch, lang="ko", timeout=120), f"topic-{topic.id}")
+    for name, value in QUICK_SETTINGS[demo_id].items():
+        at.slider(key=f"demo-{demo_id}-{name}").set_value(value)
+    run_button = next(b for b in at.button if b.proto.form_id == f"demo-form-{demo_id}")
+    assert run_button.label == "데모 실행"
+    run_button.click().run()
+    assert not at.exception
+    assert not at.error
+    assert "cpu에서" in page_text(at)  # the caption "Trained on cpu in … s", in Korean
+    assert at.get("plotly_chart"), "the result's figures are drawn"
