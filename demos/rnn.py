@@ -302,9 +302,9 @@ class RnnDemo:
                 finished[i] = step
 
         cores = min(len(MODELS), os.cpu_count() or 1)
+        report(self._progress(finished, steps, history))  # nothing trained yet: the empty chart
         with single_threaded(), ThreadPoolExecutor(cores) as pool:
             workers = [pool.submit(train, MODELS.index(m), models[m]) for m in SLOWEST_FIRST]
-            report(self._progress(finished, steps, history))
             while wait(workers, timeout=REPORT_SECONDS).not_done:
                 report(self._progress(finished, steps, history))
             for worker in workers:
