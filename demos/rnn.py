@@ -349,11 +349,12 @@ class RnnDemo:
     @staticmethod
     def _progress(finished: list[int], steps: int, history: torch.Tensor) -> Progress:
         # The one host sync per report: the accuracies so far, copied to the CPU and smoothed.
-        # Each network's curve runs as far as that network has trained.
+        # Each network's curve runs as far as that network has trained; the bar shows the
+        # average number of steps done.
         acc = history.cpu().numpy()
         curves = {f"{NAMES[m]} · batch accuracy": moving_average(acc[: finished[i], i], SMOOTHING).tolist()
-                  for i, m in enumerate(MODELS)}
-        return Progress(done=sum(finished), total=steps * len(MODELS), x=tuple(range(1, steps + 1)), curves=curves)
+                  for i, m in enumerate(MODELS) if finished[i]}
+        return Progress(done=sum(finished) // len(MODELS), total=steps, x=tuple(range(1, steps + 1)), curves=curves)
 
     @staticmethod
     def _summary(m: Mapping[str, float]) -> T:
