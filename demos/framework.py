@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import os
 import random
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterator, Mapping, Protocol, Sequence
 
@@ -207,18 +207,38 @@ class Throttle:
         return step % self.every == 0 or step == self.total
 
 
+def demo_thread_count(cores: int | None = None) -> int:
+    """How many CPU threads PyTorch may use for a demo run: half the cores, at least one.
+
+    A demo never has the machine to itself: the browser draws its live charts and the app
+    server streams them. PyTorch's threads wait for each other at the end of every op, so
+    when one of them loses its core to the browser, the whole op waits: on a 2-core machine
+    with a browser open, two threads made some demos three times slower than one.
+    """
+    cores = cores or os.cpu_count() or 1
+    return max(1, cores // 2)
+
+
 @contextmanager
-def single_threaded() -> Iterator[None]:
-    """Run PyTorch's CPU ops on one thread each inside this block, then restore the old setting.
+def torch_threads(count: int) -> Iterator[None]:
+    """Run PyTorch's CPU ops on `count` threads inside this block, then restore the old setting.
+
+    The setting is process-wide: it applies to every thread of the process while it lasts.
+    """
+    before = torch.get_num_threads()
+    torch.set_num_threads(count)
+    try:
+        yield
+    finally:
+        torch.set_num_threads(before)
+
+
+def single_threaded() -> AbstractContextManager[None]:
+    """Every PyTorch CPU op on one thread inside this block.
 
     For tiny ops (a 10-point batch, a 32-unit recurrent step) splitting one op across threads
     costs more than the op itself, because the threads must be woken and waited for; on a
     busy machine, where a helper thread may not get a core at once, it can cost a thousand
     times more. Demos with tiny ops use the cores for whole independent runs instead.
     """
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    try:
-        yield
-    finally:
-        torch.set_num_threads(before)
+    return torch_threads(1)

@@ -8,8 +8,10 @@ from studyapp.ui.content_cache import current_content
 from studyapp.ui.i18n import language_switch, t
 from studyapp.ui.navigation import build_pages
 from studyapp.ui.session import profile_picker
+from studyapp.ui.warmup import start_warm_up
 
 st.set_page_config(page_title="Deep Learning Study", page_icon="🧠", layout="wide")
+start_warm_up()  # PyTorch's import and first-step costs, paid while the learner reads
 language_switch()
 profile_picker()  # who is studying: progress pages read current_profile()
 

@@ -13,7 +13,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Callable, Iterable
 
 from demos import demo_ids, demo_module, get_demo
-from demos.framework import Progress, pick_device, resolve_params
+from demos.framework import Progress, demo_thread_count, pick_device, resolve_params, torch_threads
 
 
 @dataclass
@@ -29,6 +29,7 @@ class DemoBench:
     agrees: bool | None = None
     agreement: str = ""
     extra: dict[str, float] = field(default_factory=dict)
+    threads: int = 1  # PyTorch CPU threads of every timed run, fast path and reference alike
 
     def as_json(self) -> dict:
         return asdict(self)
@@ -48,13 +49,15 @@ def _timed(run: Callable[[Callable[[Progress], None]], object]) -> tuple[float, 
 
 
 def bench_demo(demo_id: str, *, device: str | None = None, repeats: int = 3, seed: int = 0,
-               with_reference: bool = True) -> DemoBench:
+               with_reference: bool = True, threads: int | None = None) -> DemoBench:
     """Time the default run (and the reference), `repeats` times each after a warm-up.
 
     Fast path and reference runs alternate, so a slow spell on a shared machine slows both
     rather than one of them; `speedup_range` gives the lowest and highest ratio of one
-    reference run to the fast run just before it, a measure of that noise.
+    reference run to the fast run just before it, a measure of that noise. Both use
+    `threads` PyTorch CPU threads: by default as many as the app gives a demo.
     """
+    threads = threads or demo_thread_count()
     demo = get_demo(demo_id)
     dev = pick_device(device)
     params = resolve_params(demo.params, {})
@@ -68,15 +71,16 @@ def bench_demo(demo_id: str, *, device: str | None = None, repeats: int = 3, see
         result = demo.reference(params, device=dev, seed=seed)
         return time.perf_counter() - start, result
 
-    _timed(fast)  # warm-ups
-    if has_reference:
-        reference()
     timings, reference_times, reference_result = [], [], None
-    for _ in range(repeats):
-        timings.append(_timed(fast))
+    with torch_threads(threads):
+        _timed(fast)  # warm-ups
         if has_reference:
-            seconds, reference_result = reference()
-            reference_times.append(seconds)
+            reference()
+        for _ in range(repeats):
+            timings.append(_timed(fast))
+            if has_reference:
+                seconds, reference_result = reference()
+                reference_times.append(seconds)
     seconds = [t for t, _, _ in timings]
     bench = DemoBench(
         demo=demo_id,
@@ -84,6 +88,7 @@ def bench_demo(demo_id: str, *, device: str | None = None, repeats: int = 3, see
         seconds=statistics.median(seconds),
         first_report=statistics.median(f for _, f, _ in timings),
         runs=seconds,
+        threads=threads,
     )
     if has_reference:
         bench.reference_seconds = statistics.median(reference_times)
@@ -115,4 +120,8 @@ def format_table(rows: list[DemoBench]) -> str:
                      f" {spread:>12}  {agree}" + (f"  ({r.agreement})" if r.agreement else ""))
         for key, value in r.extra.items():
             lines.append(f"{'':<14} {key}: {value:.1f}")
+    threads = sorted({r.threads for r in rows})
+    if threads:
+        lines.append(f"PyTorch CPU threads per run: {', '.join(map(str, threads))} "
+                     f"(the app gives a demo {demo_thread_count()}: half the cores)")
     return "\n".join(lines)

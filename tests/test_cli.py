@@ -101,3 +101,16 @@ def _has_cuda() -> bool:
     import torch
 
     return torch.cuda.is_available()
+
+
+def test_bench_json_with_threads_and_its_bad_arguments():
+    done = studyapp("bench", "heads", "--repeats", "1", "--threads", "1", "--json")
+    assert done.returncode == 0, done.stderr
+    (row,) = json.loads(done.stdout)
+    assert row["demo"] == "heads" and row["threads"] == 1 and row["agrees"] is True
+    assert row["speedup"] == pytest.approx(row["reference_seconds"] / row["seconds"])
+    for bad, message in ((("--threads", "0"), "--threads must be at least 1"),
+                         (("--repeats", "0"), "--repeats must be at least 1"),
+                         (("nope",), "unknown demo 'nope'")):
+        done = studyapp("bench", *bad)
+        assert done.returncode == 2 and message in done.stderr

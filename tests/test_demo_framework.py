@@ -92,3 +92,18 @@ def test_choice_labels_are_shown_in_both_languages_and_every_labelled_choice_exi
             assert set(p.choice_labels) <= set(p.choices), f"{demo_id}.{p.name} labels an unknown choice"
             for choice in p.choice_labels:  # a label names its choice, in both languages
                 assert p.choice_label(choice, "en") and p.choice_label(choice, "ko")
+
+
+def test_demos_get_half_the_cores_and_the_thread_setting_comes_back(monkeypatch):
+    import torch
+
+    from demos.framework import demo_thread_count
+    from studyapp import runner
+
+    assert [demo_thread_count(cores) for cores in (1, 2, 3, 8)] == [1, 1, 1, 4]
+    before = torch.get_num_threads()
+    monkeypatch.setattr(runner, "demo_thread_count", lambda: before + 2)
+    seen = []
+    runner.run_demo("heads", {"steps": 10}, report=lambda _: seen.append(torch.get_num_threads()), use_cache=False)
+    assert seen and set(seen) == {before + 2}  # while the demo trained
+    assert torch.get_num_threads() == before  # and afterwards, as it was

@@ -12,6 +12,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("demos", nargs="*", metavar="DEMO", help="only these demos (default: all)")
     p.add_argument("--device", help="cpu, cuda or mps (default: best available)")
     p.add_argument("--repeats", type=int, default=3, help="timed runs per demo; the median is reported (default 3)")
+    p.add_argument("--threads", type=int, help="PyTorch CPU threads per run (default: as many as the app uses, "
+                                                 "half the cores)")
     p.add_argument("--no-reference", action="store_true", help="skip the reference implementations")
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=bench)
@@ -29,12 +31,14 @@ def bench(args: argparse.Namespace) -> int:
         raise UsageError(f"unknown demo {unknown[0]!r}; known demos: {', '.join(demo_ids())}")
     if args.repeats < 1:
         raise UsageError("--repeats must be at least 1")
+    if args.threads is not None and args.threads < 1:
+        raise UsageError("--threads must be at least 1")
     rows = []
     for demo_id in args.demos or demo_ids():
         print(f"benchmarking {demo_id}...", file=sys.stderr, flush=True)
         try:
             rows.append(bench_demo(demo_id, device=args.device, repeats=args.repeats,
-                                   with_reference=not args.no_reference))
+                                   with_reference=not args.no_reference, threads=args.threads))
         except ParamError as exc:
             raise UsageError(str(exc)) from None
     if args.json:
