@@ -302,7 +302,7 @@ class RnnDemo:
                 finished[i] = step
 
         cores = min(len(MODELS), os.cpu_count() or 1)
-        report(self._progress(finished, steps, history))  # nothing trained yet: the empty chart
+        report(self._progress(finished, steps, history))  # nothing trained yet: the bar shows at once
         with single_threaded(), ThreadPoolExecutor(cores) as pool:
             workers = [pool.submit(train, MODELS.index(m), models[m]) for m in SLOWEST_FIRST]
             while wait(workers, timeout=REPORT_SECONDS).not_done:
