@@ -65,7 +65,10 @@ def test_flip_and_rate_with_the_keyboard_then_reload(served):
         page.get_by_role("link", name="Statistics").click()
         page.get_by_text("Reviews per day").first.wait_for()
         page.locator(".js-plotly-plot .heatmaplayer, .js-plotly-plot .barlayer").first.wait_for(state="attached")
-        assert page.locator('[data-testid="stPlotlyChart"]').count() == 4
+        charts = page.locator('[data-testid="stPlotlyChart"]')
+        charts.nth(3).wait_for()  # drawn one by one while the page runs
+        wait_until_idle(page)
+        assert charts.count() == 4
         page.screenshot(path=str(ARTIFACTS / "flashcard-statistics.png"), full_page=True)
 
     with Store(db) as store:
