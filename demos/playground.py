@@ -297,7 +297,7 @@ class FastTrainer:
 
     def __init__(self, model: MLP, x: Tensor, y: Tensor, *, lr: float, l2: float) -> None:
         self.model, self.lr, self.l2 = model, lr, l2
-        device, P = model.params.device, model.pad
+        device = model.params.device
         self.grad = torch.zeros_like(model.params)  # every layer's gradient, same layout
         # L2 weight decay shrinks each weight by lr * l2 * w before the gradient step
         # (that is the gradient of l2/2 * w^2). One multiply by this precomputed factor.
