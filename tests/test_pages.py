@@ -78,7 +78,7 @@ def test_running_the_overfitting_demo_on_its_page(monkeypatch, valid_content):
     at.slider(key="demo-overfitting-hidden").set_value(16)
     next(b for b in at.button if b.label == "Run demo").click().run()
     assert not at.exception
-    assert not at.error
+    assert not at.error, [e.value for e in at.error]
     text = page_text(at)
     assert "Train-minus-validation accuracy gap" in text
     assert "Trained on cpu" in text
@@ -119,6 +119,6 @@ def test_every_demo_runs_on_its_topic_page(monkeypatch, demo_id):
     assert run_button.label == "데모 실행"
     run_button.click().run()
     assert not at.exception
-    assert not at.error
+    assert not at.error, [e.value for e in at.error]
     assert "cpu에서" in page_text(at)  # the caption "Trained on cpu in … s", in Korean
     assert at.get("plotly_chart"), "the result's figures are drawn"

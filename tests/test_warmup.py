@@ -39,3 +39,21 @@ def test_the_app_starts_one_warm_up_thread(monkeypatch):
     thread.join(timeout=120)
     assert not thread.is_alive() and thread.name == "studyapp-warm-up"
     assert start_warm_up() is thread
+
+
+def test_pandas_is_whole_before_the_background_thread_starts():
+    # plotly and Streamlit look pandas up in sys.modules without importing it; a half-imported
+    # pandas (scikit-learn imports it in the warm-up) broke a chart drawn at the same moment.
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT
+
+    code = ("import sys\n"
+            "from studyapp.ui.warmup import start_warm_up\n"
+            "assert 'pandas' not in sys.modules\n"
+            "thread = start_warm_up()\n"
+            "assert hasattr(sys.modules['pandas'], 'Series')\n"
+            "thread.join()\n")
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
