@@ -1,7 +1,8 @@
-"""Live PyTorch demos. Each module defines one `DEMO` object following `demos.framework.Demo`.
+"""Live PyTorch demos. Each demo is a package (demos/<name>/) whose `DEMO` is a
+`demos.framework.Demo`: a lesson students read, its figures, and maybe a hidden engine.
 
-The registry below maps demo ids to modules so that listing ids (content validation, the
-CLI) does not import torch; a demo's module is imported only when it is used.
+The registry below maps demo ids to packages so that listing ids (content validation, the
+CLI) does not import torch; a demo's package is imported only when it is used.
 """
 
 from __future__ import annotations
@@ -14,7 +15,8 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from demos.framework import Demo
 
-# id -> module. Adding a demo: write demos/<name>.py with a DEMO object, add one line here.
+# id -> package. Adding a demo: write demos/<name>/ (lesson.py, figures.py, __init__.py with
+# DEMO; see demos/overfitting/), add one line here.
 REGISTRY: dict[str, str] = {
     "overfitting": "demos.overfitting",
     "optimizers": "demos.optimizers",
@@ -39,6 +41,12 @@ def get_demo(demo_id: str) -> "Demo":
     except KeyError:
         raise KeyError(f"unknown demo {demo_id!r}; known demos: {', '.join(REGISTRY)}") from None
     return importlib.import_module(module_name).DEMO
+
+
+def lesson_source(demo_id: str) -> tuple[str, str]:
+    """The file name and source of the demo's lesson: the PyTorch code its page shows."""
+    path = get_demo(demo_id).lesson_path()  # read, not imported: showing code needs no PyTorch
+    return f"{demo_id.replace('-', '_')}_lesson.py", path.read_text(encoding="utf-8")
 
 
 def demo_module(demo_id: str):

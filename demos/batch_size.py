@@ -223,7 +223,7 @@ class BatchSizeDemo:
     def _progress(done: int, total: int, epoch_loss: torch.Tensor, sizes: list[int], n: int) -> Progress:
         values = epoch_loss.cpu()  # one host copy per report: the whole-set loss after each epoch
         curves = {f"B = {min(s, n)}": values[:, i].tolist() for i, s in enumerate(sizes)}
-        return Progress(done, total, tuple(range(len(values))), curves, "epochs")
+        return Progress(done=done, total=total, x=tuple(range(len(values))), curves=curves, message="epochs")
 
     def _result(
         self, p: Mapping[str, Value], sizes: list[int], n: int, step_losses: list[np.ndarray],

@@ -1,36 +1,50 @@
 """The small contract every demo follows.
 
-A demo is a short, honest PyTorch training run. It declares its knobs as `Param`s (which
-become both Streamlit widgets and `--set key=value` CLI flags), trains when `run` is called,
-reports progress through a callback, and turns its `Result` into plotly figures.
+A demo is three files in its own package (see demos/overfitting/ for the pattern):
+
+* `lesson.py`: the training run written the plain way, the file the page shows. Its
+  `train(<settings>, *, device, seed, report)` returns a dict with the `metrics` it measured
+  and whatever arrays the figures draw. It imports torch, numpy and `demos.data`, nothing else
+  of the project, and runs on its own (`python lesson.py` prints its metrics).
+* `figures.py`: plotly figures from the result, the one-sentence summary, the live chart's
+  labels: every string a learner reads, in English and Korean.
+* `engine.py` (optional, never shown): a faster `train` with the same signature. It stays
+  only where `studyapp bench` measures it at least 2x faster than the lesson, with results
+  that agree.
+
+`__init__.py` joins them into a `Demo`: its knobs as `Param`s (which become both Streamlit
+widgets and `--set key=value` CLI flags; their defaults are the lesson's own keyword
+defaults) and the optional parts, declared rather than discovered.
 
 Nothing here knows about Streamlit: the app and the CLI are two thin front ends over this.
+Nothing here imports PyTorch either: a page can show a demo's knobs at once, and the lesson
+(which imports torch) loads when the demo first runs.
 """
 
 from __future__ import annotations
 
+import ast
+import importlib
+import importlib.util
+import math
 import os
-import random
-from contextlib import AbstractContextManager, contextmanager
-from dataclasses import dataclass, field
-from typing import Any, Callable, Iterator, Mapping, Protocol, Sequence
+import threading
+from dataclasses import dataclass, field, replace
+from functools import cached_property
+from pathlib import Path
+from types import ModuleType
+from typing import TYPE_CHECKING, Any, Callable, Mapping, Sequence
 
-import numpy as np
-import torch
+from studyapp.text import Text
 
+if TYPE_CHECKING:
+    import torch
 
-@dataclass(frozen=True)
-class T:
-    """A user-visible string in both languages the app speaks."""
-
-    en: str
-    ko: str
-
-    def __call__(self, lang: str) -> str:
-        return self.ko if lang == "ko" else self.en
-
+T = Text  # short, for the many strings of the figure modules
 
 Value = float | int | str | bool
+# What the lesson's `train` receives besides the settings.
+RUN_ARGUMENTS = ("device", "seed", "report")
 
 
 class ParamError(ValueError):
@@ -39,19 +53,23 @@ class ParamError(ValueError):
 
 @dataclass(frozen=True)
 class Param:
-    """One knob of a demo: its type comes from `default`, its range from min/max/choices."""
+    """One knob of a demo: its type comes from `default`, its range from min/max/choices.
+
+    Leave `default` out in a demo package: `Demo` fills it in from the lesson's `train`, so
+    each default is written once, where a student reads it.
+    """
 
     name: str
-    label: T
-    default: Value
+    label: Text
+    default: Value | None = None
     min: float | int | None = None
     max: float | int | None = None
     step: float | int | None = None
     choices: tuple[str, ...] = ()
-    help: T | None = None
+    help: Text | None = None
     log: bool = False  # a slider over orders of magnitude (learning rates, weight decay)
     # What each choice is called on screen, in both languages; a choice without one shows as is.
-    choice_labels: Mapping[str, T] = field(default_factory=dict, hash=False, compare=False)
+    choice_labels: Mapping[str, Text] = field(default_factory=dict, hash=False, compare=False)
 
     def choice_label(self, choice: str, lang: str) -> str:
         label = self.choice_labels.get(choice)
@@ -77,9 +95,7 @@ class Param:
             else:
                 value = raw
         except ValueError:
-            raise ParamError(
-                f"{self.name}: expected {kind.__name__}, got {raw!r}"
-            ) from None
+            raise ParamError(f"{self.name}: expected {kind.__name__}, got {raw!r}") from None
         return self.check(value)
 
     def check(self, value: Any) -> Value:
@@ -88,10 +104,8 @@ class Param:
         if kind is float and isinstance(value, int) and not isinstance(value, bool):
             value = float(value)
         if not isinstance(value, kind) or (kind is not bool and isinstance(value, bool)):
-            raise ParamError(
-                f"{self.name}: expected {kind.__name__}, got {type(value).__name__} {value!r}"
-            )
-        if isinstance(value, float) and not np.isfinite(value):
+            raise ParamError(f"{self.name}: expected {kind.__name__}, got {type(value).__name__} {value!r}")
+        if isinstance(value, float) and not math.isfinite(value):
             raise ParamError(f"{self.name}: must be a finite number, got {value!r}")
         if self.choices and value not in self.choices:
             raise ParamError(f"{self.name}: must be one of {', '.join(self.choices)}; got {value!r}")
@@ -107,22 +121,69 @@ def resolve_params(specs: Sequence[Param], given: Mapping[str, Any]) -> dict[str
     known = {p.name: p for p in specs}
     unknown = sorted(set(given) - set(known))
     if unknown:
-        raise ParamError(
-            f"unknown parameter {unknown[0]!r}; this demo takes: {', '.join(known)}"
-        )
+        raise ParamError(f"unknown parameter {unknown[0]!r}; this demo takes: {', '.join(known)}")
     return {p.name: p.check(given.get(p.name, p.default)) for p in specs}
+
+
+def lesson_defaults(module_name: str) -> dict[str, Any]:
+    """The keyword defaults of a lesson's `train`, read from its source without importing it
+    (importing it would load PyTorch). Raises TypeError when `train` is missing or a setting
+    has no literal default."""
+    spec = importlib.util.find_spec(module_name)
+    if spec is None or spec.origin is None:
+        raise TypeError(f"no lesson module {module_name}")
+    tree = ast.parse(Path(spec.origin).read_text(encoding="utf-8"))
+    train = next((node for node in tree.body if isinstance(node, ast.FunctionDef) and node.name == "train"), None)
+    if train is None:
+        raise TypeError(f"{module_name} has no train() function")
+    positional = train.args.posonlyargs + train.args.args
+    pairs = list(zip(positional[len(positional) - len(train.args.defaults):], train.args.defaults))
+    pairs += [(arg, default) for arg, default in zip(train.args.kwonlyargs, train.args.kw_defaults)]
+    names = [arg.arg for arg in positional + train.args.kwonlyargs if arg.arg not in RUN_ARGUMENTS]
+    defaults = {arg.arg: default for arg, default in pairs if arg.arg not in RUN_ARGUMENTS}
+    missing = [name for name in names if name not in defaults or defaults[name] is None]
+    if missing:
+        raise TypeError(f"{module_name}.train: give {', '.join(missing)} a default")
+    try:
+        return {name: ast.literal_eval(defaults[name]) for name in names}
+    except ValueError:
+        raise TypeError(f"{module_name}.train: every setting's default must be a plain number, text or "
+                        "True/False") from None
+
+
+def params_from_lesson(module_name: str, params: Sequence[Param]) -> tuple[Param, ...]:
+    """The params with each default read from the lesson's keyword default.
+
+    Raises TypeError when the two disagree on names: every setting of the lesson is a knob on
+    the page, and every knob is a setting of the lesson.
+    """
+    settings = lesson_defaults(module_name)
+    named = [p.name for p in params]
+    if sorted(named) != sorted(settings) or len(set(named)) != len(named):
+        raise TypeError(f"{module_name}.train takes {sorted(settings)}, the params are {sorted(named)}")
+    filled = tuple(replace(p, default=settings[p.name]) if p.default is None else p for p in params)
+    for p in filled:
+        p.check(p.default)  # a default outside its own range is a bug in the demo
+    return filled
+
+
+# --- progress while training ------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
 class Progress:
     """A snapshot sent to the page while training: enough to draw a bar and a live chart.
 
-    `curves` maps a series name to its values so far (one per reported step), and
-    `x` holds the step numbers those values belong to.
+    `series` maps a series name (as the lesson reported it) to its points so far, as a pair of
+    lists (x, y); `live` holds anything else the lesson sent for a live picture (the
+    playground's decision boundary).
     """
 
     done: int
     total: int
+    series: Mapping[str, tuple[Sequence[float], Sequence[float]]] = field(default_factory=dict)
+    live: Mapping[str, Any] = field(default_factory=dict)
+    # LEGACY, for the demos not yet split into lesson and engine: one x for every curve.
     x: tuple[int, ...] = ()
     curves: Mapping[str, Sequence[float]] = field(default_factory=dict)
     message: str = ""
@@ -139,72 +200,125 @@ def no_report(_: Progress) -> None:
     """The reporter used when nobody is watching (tests, CLI --json)."""
 
 
+class Recorder:
+    """The `report` a lesson calls: `report(step, total, {"train loss": 0.52}, **live) -> stop?`.
+
+    It keeps every value the lesson reported as a growing series, passes a `Progress` snapshot
+    to whoever watches (the page's live chart, the CLI's progress bar), and answers whether the
+    learner pressed Stop, so the lesson can end its loop and evaluate what it has trained.
+    """
+
+    def __init__(self, watcher: Reporter = no_report, stop: threading.Event | None = None) -> None:
+        self.watcher, self.stop = watcher, stop
+        self.series: dict[str, tuple[list[float], list[float]]] = {}
+        self.stopped = False
+
+    def __call__(self, step: int, total: int, values: Mapping[str, float] | None = None, **live: Any) -> bool:
+        for name, value in (values or {}).items():
+            xs, ys = self.series.setdefault(name, ([], []))
+            xs.append(step)
+            ys.append(float(value))
+        if self.watcher is not no_report:
+            # Tuples of the lists as they are now: the page reads them from another thread.
+            snapshot = {name: (tuple(xs), tuple(ys)) for name, (xs, ys) in self.series.items()}
+            self.watcher(Progress(done=step, total=total, series=snapshot, live=live))
+        if self.stop is not None and self.stop.is_set():
+            self.stopped = True
+        return self.stopped
+
+
 @dataclass
 class Result:
-    """What a run computed. `metrics` are plain numbers the CLI prints as JSON;
-    `data` holds arrays for the figures; `summary` is one sentence for the learner."""
+    """What a run computed. `metrics` are plain numbers the CLI prints as JSON; `data` is all
+    the lesson returned (the figures read it); `summary` is one sentence for the learner;
+    `stopped` says the learner pressed Stop, so this is what was trained until then."""
 
     metrics: dict[str, float]
     data: dict[str, Any]
-    summary: T
+    summary: Text
+    stopped: bool = False
 
 
-class Demo(Protocol):
+# --- a demo -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LiveChart:
+    """How the page labels the lesson's reported series while it trains."""
+
+    x_title: Text
+    y_title: Text
+    names: Mapping[str, Text] = field(default_factory=dict)  # series name -> label on screen
+    log_y: bool = False
+
+    def name(self, series: str, lang: str) -> str:
+        label = self.names.get(series)
+        return label(lang) if label else series
+
+
+@dataclass(frozen=True)
+class Engine:
+    """A hidden faster path, the module `module`: its `train` has the lesson's signature and
+    returns the same keys; its `agrees(engine_out, lesson_out)` says whether both reach the
+    same conclusion, and how close they came."""
+
+    module: str
+
+
+@dataclass(frozen=True)
+class Demo:
     id: str
-    title: T
-    description: T
+    title: Text
+    description: Text
+    lesson: str  # module name of the file the page shows and `studyapp demo code ID` prints
     params: tuple[Param, ...]
+    live: LiveChart
+    figures: Callable[[Result, str], list[Any]]  # plotly figures, in the page's language
+    summary: Callable[[Mapping[str, float], Mapping[str, Value]], Text]
+    engine: Engine | None = None
+    # A picture redrawn while training (the playground's boundary), from Progress.live.
+    live_picture: Callable[[Progress, str], Any] | None = None
+    # Extra figures `studyapp bench` prints for this demo (the playground's epochs/s).
+    bench_extra: Callable[["torch.device"], dict[str, float]] | None = None
 
-    def run(
-        self, params: Mapping[str, Value], *, device: torch.device, seed: int, report: Reporter
-    ) -> Result: ...
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "params", params_from_lesson(self.lesson, self.params))
 
-    def figures(self, result: Result, lang: str) -> list[Any]: ...
+    @cached_property
+    def lesson_module(self) -> ModuleType:
+        import demos.device  # noqa: F401  (PyTorch, with the compiler torch.optim imports)
 
+        return importlib.import_module(self.lesson)
 
-DEVICE_ENV = "STUDYAPP_DEVICE"
+    @cached_property
+    def engine_module(self) -> ModuleType | None:
+        return importlib.import_module(self.engine.module) if self.engine is not None else None
 
+    def load(self) -> None:
+        """Import the lesson and the engine now (PyTorch with them), not at the first run."""
+        self.lesson_module, self.engine_module  # noqa: B018  (cached on first access)
 
-def pick_device(requested: str | None = None) -> torch.device:
-    """CUDA when present, then Apple's MPS, else CPU. `requested` (or $STUDYAPP_DEVICE) overrides."""
-    name = requested or os.environ.get(DEVICE_ENV) or ""
-    if name and name != "auto":
-        try:
-            device = torch.device(name)
-        except RuntimeError:
-            raise ParamError(f"device: unknown device {name!r} (try cpu, cuda or mps)") from None
-        if device.type == "cuda" and not torch.cuda.is_available():
-            raise ParamError("device: cuda was asked for but no CUDA GPU is available")
-        if device.type == "mps" and not torch.backends.mps.is_available():
-            raise ParamError("device: mps was asked for but Apple MPS is not available")
-        return device
-    if torch.cuda.is_available():
-        return torch.device("cuda")
-    if torch.backends.mps.is_available():
-        return torch.device("mps")
-    return torch.device("cpu")
+    def lesson_path(self) -> Path:
+        return Path(importlib.util.find_spec(self.lesson).origin)
 
+    def train(self, settings: Mapping[str, Value], *, device: "torch.device", seed: int, report: Recorder,
+              use_engine: bool = True) -> dict[str, Any]:
+        """The lesson's (or the engine's) raw output for already checked settings."""
+        module = self.engine_module if use_engine and self.engine is not None else self.lesson_module
+        return module.train(**settings, device=device, seed=seed, report=report)
 
-def seed_everything(seed: int) -> torch.Generator:
-    """Seed Python, NumPy and torch, and return a generator for explicit use."""
-    random.seed(seed)
-    np.random.seed(seed % 2**32)
-    torch.manual_seed(seed)
-    return torch.Generator().manual_seed(seed)
+    def agrees(self, engine_out: dict[str, Any], lesson_out: dict[str, Any]) -> tuple[bool, str]:
+        return self.engine_module.agrees(engine_out, lesson_out)
 
-
-class Throttle:
-    """Lets a report through at most every `every` steps, plus the last one.
-
-    Reporting copies numbers from the device to the host, which waits for the GPU to
-    finish; doing it every few steps instead of every step keeps the GPU busy.
-    """
-
-    def __init__(self, total: int, every: int) -> None:
-        self.total, self.every = total, max(1, every)
-
-    def due(self, step: int) -> bool:
-        return step % self.every == 0 or step == self.total
+    def run(self, params: Mapping[str, Any], *, device: "torch.device", seed: int,
+            report: Reporter = no_report, stop: threading.Event | None = None,
+            use_engine: bool = True) -> Result:
+        """Check the settings, train, and package what the run measured for the page."""
+        settings = resolve_params(self.params, params)
+        recorder = Recorder(report, stop)
+        out = self.train(settings, device=device, seed=seed, report=recorder, use_engine=use_engine)
+        metrics = {name: float(value) for name, value in out["metrics"].items()}
+        return Result(metrics=metrics, data=out, summary=self.summary(metrics, settings), stopped=recorder.stopped)
 
 
 def demo_thread_count(cores: int | None = None) -> int:
@@ -219,26 +333,10 @@ def demo_thread_count(cores: int | None = None) -> int:
     return max(1, cores // 2)
 
 
-@contextmanager
-def torch_threads(count: int) -> Iterator[None]:
-    """Run PyTorch's CPU ops on `count` threads inside this block, then restore the old setting.
+def __getattr__(name: str) -> Any:
+    """LEGACY: the torch helpers moved to demos.device; demos not yet split still import them here."""
+    if name in {"pick_device", "seed_everything", "Throttle", "torch_threads", "single_threaded", "DEVICE_ENV"}:
+        import demos.device
 
-    The setting is process-wide: it applies to every thread of the process while it lasts.
-    """
-    before = torch.get_num_threads()
-    torch.set_num_threads(count)
-    try:
-        yield
-    finally:
-        torch.set_num_threads(before)
-
-
-def single_threaded() -> AbstractContextManager[None]:
-    """Every PyTorch CPU op on one thread inside this block.
-
-    For tiny ops (a 10-point batch, a 32-unit recurrent step) splitting one op across threads
-    costs more than the op itself, because the threads must be woken and waited for; on a
-    busy machine, where a helper thread may not get a core at once, it can cost a thousand
-    times more. Demos with tiny ops use the cores for whole independent runs instead.
-    """
-    return torch_threads(1)
+        return getattr(demos.device, name)
+    raise AttributeError(name)

@@ -214,7 +214,7 @@ class LearningRateDemo:
         values = evals.cpu()  # the one host copy per report
         curves = {f"lr {float(table[0, i]):.3g}": values[:, i].tolist()
                   for i, role in enumerate(roles) if role.startswith("lr")}
-        return Progress(done, total, tuple(at), curves)
+        return Progress(done=done, total=total, x=tuple(at), curves=curves)
 
     def _result(
         self, p: Mapping[str, Value], roles: list[str], table: torch.Tensor, eval_steps: list[int],

@@ -18,10 +18,11 @@ from torch import nn
 from torch.utils.data import RandomSampler
 
 from demos.data import digits
+from demos.stacked import (  # noqa: F401  (moved; the optimization demos import them from here)
+    LayerInit, StackedMLP, add_cross_entropy_gradients, init_mlp, per_copy_accuracy, per_copy_loss,
+)
 
 TEST_SIZE = 360  # held out once; the remaining 1437 digits are the training set
-# (weight (fan_out, fan_in), bias (fan_out,)) per layer, as nn.Linear stores them.
-LayerInit = tuple[torch.Tensor, torch.Tensor]
 
 
 def split_digits(
@@ -34,78 +35,6 @@ def split_digits(
     return x[train].to(device), y[train].to(device), x[test].to(device), y[test].to(device)
 
 
-def init_mlp(sizes: tuple[int, ...], generator: torch.Generator) -> list[LayerInit]:
-    """nn.Linear's default initialization (uniform in ±1/sqrt(fan_in)), drawn from `generator`."""
-    layers = []
-    for fan_in, fan_out in zip(sizes, sizes[1:]):
-        bound = 1.0 / fan_in**0.5
-        weight = torch.empty(fan_out, fan_in).uniform_(-bound, bound, generator=generator)
-        bias = torch.empty(fan_out).uniform_(-bound, bound, generator=generator)
-        layers.append((weight, bias))
-    return layers
-
-
-class StackedMLP(nn.Module):
-    """`copies` independent ReLU MLPs evaluated together, all starting from `init`.
-
-    Weights have shape (copies, fan_in, fan_out) and biases (copies, 1, fan_out); the input
-    has shape (copies, batch, features). Copy i never touches copy j's weights, so summing
-    the copies' losses before backward() still gives every copy exactly its own gradient.
-    """
-
-    def __init__(self, copies: int, init: list[LayerInit]) -> None:
-        super().__init__()
-        self.weights = nn.ParameterList(
-            nn.Parameter(w.t().unsqueeze(0).repeat(copies, 1, 1)) for w, _ in init
-        )
-        self.biases = nn.ParameterList(
-            nn.Parameter(b.view(1, 1, -1).repeat(copies, 1, 1)) for _, b in init
-        )
-
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
-        last = len(self.weights) - 1
-        for i, (w, b) in enumerate(zip(self.weights, self.biases)):
-            x = torch.baddbmm(b, x, w)  # b + x @ w for every copy at once
-            if i < last:
-                x = torch.relu(x)
-        return x
-
-
-def add_cross_entropy_gradients(model: StackedMLP, x: torch.Tensor, targets: torch.Tensor) -> torch.Tensor:
-    """Backpropagation written out by hand for the stacked ReLU MLP.
-
-    x: (copies, N, features); targets: (N, classes) one-hot rows. Adds to every weight's .grad
-    the gradient of each copy's cross-entropy *summed* over the N rows, and returns those
-    summed losses, shape (copies,). The numbers are the ones `loss.sum().backward()` gives (a
-    test compares them). Why by hand: for a network this small, building and walking the
-    autograd graph costs more than the few matrix products themselves.
-
-    The chain rule, from the output back:
-        δ = softmax(logits) − one-hot            ∂loss/∂logits of the summed cross-entropy
-        ∂loss/∂W = inputᵀ δ,  ∂loss/∂b = Σ δ     for a layer computing input @ W + b
-        δ ← (δ Wᵀ) ⊙ [input > 0]                 back through the layer, then its ReLU
-    """
-    last = len(model.weights) - 1
-    with torch.no_grad():
-        inputs = []  # what each layer received: its weight gradient needs it
-        a = x
-        for i, (w, b) in enumerate(zip(model.weights, model.biases)):
-            inputs.append(a)
-            a = torch.baddbmm(b, a, w)
-            if i < last:
-                a = a.relu()
-        log_p = a.log_softmax(dim=-1)
-        loss = -(log_p * targets).sum(dim=(1, 2))
-        delta = log_p.exp_().sub_(targets)
-        for i in range(last, -1, -1):
-            w = model.weights[i]
-            w.grad.baddbmm_(inputs[i].transpose(1, 2), delta)
-            model.biases[i].grad.add_(delta.sum(dim=1, keepdim=True))
-            if i > 0:  # a ReLU's output is > 0 exactly where its slope is 1
-                delta = torch.bmm(delta, w.transpose(1, 2)).mul_(inputs[i] > 0)
-    return loss
-
-
 def sequential_mlp(init: list[LayerInit]) -> nn.Sequential:
     """The same network the plain way (for the references): Linear, ReLU, ..., Linear."""
     layers: list[nn.Module] = []
@@ -116,22 +45,6 @@ def sequential_mlp(init: list[LayerInit]) -> nn.Sequential:
             linear.bias.copy_(bias)
         layers += [linear, nn.ReLU()] if i < len(init) - 1 else [linear]
     return nn.Sequential(*layers)
-
-
-def per_copy_loss(logits: torch.Tensor, y: torch.Tensor, reduction: str = "mean") -> torch.Tensor:
-    """Cross-entropy of each copy, averaged ("mean") or added up ("sum") over the batch.
-
-    logits: (copies, N, classes); y: (N,) labels shared by every copy. cross_entropy takes the
-    classes on axis 1, so the copies become a batch of (classes, N) "images" with N "pixels".
-    """
-    copies = logits.shape[0]
-    loss = F.cross_entropy(logits.transpose(1, 2), y.expand(copies, -1), reduction="none")  # (copies, N)
-    return loss.sum(dim=1) if reduction == "sum" else loss.mean(dim=1)
-
-
-def per_copy_accuracy(logits: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
-    """Share of correct predictions of each copy: (copies,)."""
-    return (logits.argmax(-1) == y).float().mean(dim=1)
 
 
 def evaluate(model: nn.Module, x: torch.Tensor, y: torch.Tensor) -> tuple[float, float]:

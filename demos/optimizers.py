@@ -373,7 +373,7 @@ class OptimizersDemo:
             if throttle.due(step):
                 gap = (surface.loss(path[: step + 1]) - minimum).cpu()  # one host copy per report
                 curves = {NAMES[o].en: gap[:, i].tolist() for i, o in enumerate(OPTIMIZERS)}
-                report(Progress(step, total, tuple(range(step + 1)), curves, "surface"))
+                report(Progress(done=step, total=total, x=tuple(range(step + 1)), curves=curves, message="surface"))
 
         # The race moves ten numbers: it runs on the CPU in float64 whatever `device` is (a GPU
         # would only add launch overhead, and Apple's MPS has no float64). The digits use `device`.
@@ -386,7 +386,7 @@ class OptimizersDemo:
             if rows > 1 and (throttle.due(done) or rows == len(eval_steps)):
                 values = history[:rows].cpu()
                 curves = {f"digits · {NAMES[o].en}": values[:, i].tolist() for i, o in enumerate(OPTIMIZERS)}
-                report(Progress(done, total, tuple(eval_steps[:rows]), curves, "digits"))
+                report(Progress(done=done, total=total, x=tuple(eval_steps[:rows]), curves=curves, message="digits"))
 
         _, history, test_acc, digits_diverged = train_digits(
             digit_lrs, momentum, digits_steps, device, seed, on_digits_eval

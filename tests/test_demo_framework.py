@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 import torch
 
-from demos.framework import Param, ParamError, Progress, T, Throttle, pick_device, resolve_params
+from demos.device import Throttle, pick_device
+from demos.framework import Param, ParamError, Progress, T, resolve_params
 from studyapp import runner
 
 SPECS = (
@@ -68,17 +69,6 @@ def test_runs_are_cached_by_demo_params_seed_and_device():
     assert runner.cached_run("overfitting", {**small, "lr": 0.01}, seed=1, device="cpu") is None
 
 
-def test_demo_sources_show_the_demo_and_the_helpers_it_imports():
-    from demos import demo_ids, demo_sources
-
-    sources = demo_sources("batch-size")
-    assert list(sources)[:2] == ["batch_size.py", "optim_common.py"]
-    assert "class BatchSizeDemo" in sources["batch_size.py"]
-    assert "def add_cross_entropy_gradients" in sources["optim_common.py"]
-    for demo_id in demo_ids():
-        assert "framework.py" not in demo_sources(demo_id)  # plumbing, not PyTorch to learn from
-
-
 def test_choice_labels_are_shown_in_both_languages_and_every_labelled_choice_exists():
     from demos import demo_ids, get_demo
 
@@ -104,6 +94,28 @@ def test_demos_get_half_the_cores_and_the_thread_setting_comes_back(monkeypatch)
     before = torch.get_num_threads()
     monkeypatch.setattr(runner, "demo_thread_count", lambda: before + 2)
     seen = []
-    runner.run_demo("heads", {"steps": 10}, report=lambda _: seen.append(torch.get_num_threads()), use_cache=False)
+    runner.run_demo("overfitting", {"epochs": 10, "hidden": 8}, report=lambda _: seen.append(torch.get_num_threads()),
+                    use_cache=False)
     assert seen and set(seen) == {before + 2}  # while the demo trained
     assert torch.get_num_threads() == before  # and afterwards, as it was
+
+
+def test_param_defaults_come_from_the_lesson_and_names_must_match(tmp_path, monkeypatch):
+    from demos.framework import lesson_defaults, params_from_lesson
+
+    (tmp_path / "toy_lesson.py").write_text(
+        "import torch\n"
+        "def train(lr=0.1, epochs=10, *, device='cpu', seed=0, report=None):\n"
+        "    return {'metrics': {}}\n")
+    (tmp_path / "toy_bad.py").write_text("def train(lr, *, device='cpu', seed=0, report=None): pass\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    assert lesson_defaults("toy_lesson") == {"lr": 0.1, "epochs": 10}  # read, not imported
+    lr, epochs = params_from_lesson("toy_lesson", (Param("lr", T("lr", "학습률"), min=0.0, max=1.0),
+                                                   Param("epochs", T("e", "에"), min=1, max=100)))
+    assert (lr.default, lr.kind, epochs.default, epochs.kind) == (0.1, float, 10, int)
+    with pytest.raises(TypeError, match="the params are"):
+        params_from_lesson("toy_lesson", (Param("lr", T("lr", "학습률")),))
+    with pytest.raises(TypeError, match="give lr a default"):
+        lesson_defaults("toy_bad")
+    with pytest.raises(ParamError, match="above the maximum"):  # a default outside its own range
+        params_from_lesson("toy_lesson", (Param("lr", T("lr", "lr"), max=0.01), Param("epochs", T("e", "e"))))
