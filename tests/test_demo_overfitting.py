@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+
 import pytest
 import torch
 
@@ -12,15 +14,15 @@ CPU = torch.device("cpu")
 SMALL = {"train_size": 100, "epochs": 150, "hidden": 64}
 
 
-def run(seed: int, **params):
+def run(seed: int, stop: threading.Event | None = None, **params):
     progress = []
-    result = DEMO.run({**SMALL, **params}, device=CPU, seed=seed, report=progress.append)
+    result = DEMO.run({**SMALL, **params}, device=CPU, seed=seed, report=progress.append, stop=stop)
     return result, progress
 
 
 @pytest.mark.parametrize("seed", [0, 1, 2])
 def test_dropout_and_l2_shrink_the_generalization_gap(seed):
-    result, _ = run(seed, dropout=0.5, weight_decay=1e-3, early_stopping=False)
+    result, _ = run(seed, dropout=0.5, l2=1e-3, early_stopping=False)
     m = result.metrics
     assert m["plain_train_acc"] > 0.95  # the plain model memorizes its (noisy) training labels
     assert m["regularized_acc_gap"] < m["plain_acc_gap"] - 0.05
@@ -29,34 +31,61 @@ def test_dropout_and_l2_shrink_the_generalization_gap(seed):
 
 
 def test_without_cures_both_copies_train_identically():
-    result, _ = run(0, dropout=0.0, weight_decay=0.0, early_stopping=False)
+    result, _ = run(0, dropout=0.0, l2=0.0, early_stopping=False)
     m = result.metrics
     assert m["plain_val_loss"] == pytest.approx(m["regularized_val_loss"], rel=1e-5)
 
 
 def test_more_data_closes_the_gap():
-    small, _ = run(0, train_size=60, dropout=0.0, weight_decay=0.0, early_stopping=False)
-    large, _ = run(0, train_size=800, dropout=0.0, weight_decay=0.0, early_stopping=False)
+    small, _ = run(0, train_size=60, dropout=0.0, l2=0.0, early_stopping=False)
+    large, _ = run(0, train_size=800, dropout=0.0, l2=0.0, early_stopping=False)
     assert large.metrics["plain_acc_gap"] < small.metrics["plain_acc_gap"]
 
 
+def test_the_l2_penalty_is_half_lambda_times_the_squared_weights():
+    from demos.overfitting.lesson import l2_penalty, make_mlp
+
+    model = make_mlp(hidden=4, dropout=0.0)
+    weights = [layer.weight for layer in model if isinstance(layer, torch.nn.Linear)]
+    expected = sum(float((w.detach() ** 2).sum()) for w in weights) / 2  # the card's formula: (λ/2)·‖w‖²
+    assert float(l2_penalty(model).detach()) == pytest.approx(expected)
+
+
 def test_early_stopping_stops_and_keeps_the_best_weights():
-    result, progress = run(0, dropout=0.0, weight_decay=0.0, early_stopping=True, patience=10, epochs=300)
+    result, progress = run(0, dropout=0.0, l2=0.0, early_stopping=True, patience=10, epochs=300)
     stopped = int(result.metrics["regularized_stopped_epoch"])
-    assert stopped < 300
-    best = result.data["best_epoch"][1]
-    val_curve = result.data["curves"]["val_loss"][:, 1]
+    assert 0 < stopped < 300
+    history = result.data["history"]["regularized"]
+    best = history["epoch"][history["val loss"].index(min(history["val loss"]))]
     assert stopped - best == 10
-    # judged by the best weights: the reported loss equals the curve's minimum
-    assert result.metrics["regularized_val_loss"] == pytest.approx(float(val_curve[: stopped + 1].min()), rel=1e-4)
-    assert progress[-1].done == 300 and progress[0].done < 20
+    # judged by the best weights: the reported loss is the curve's minimum
+    assert result.metrics["regularized_val_loss"] == pytest.approx(min(history["val loss"]), rel=1e-4)
+    assert history["epoch"][-1] == stopped  # its curve ends where it stopped
+    assert progress[-1].done == 300  # the plain copy trains on to the end
 
 
 def test_progress_reports_grow_and_end_complete():
-    _, progress = run(0, epochs=40)
-    assert [p.done for p in progress] == sorted(p.done for p in progress)
+    _, progress = run(0, epochs=40, early_stopping=False)
+    assert [p.done for p in progress] == list(range(1, 41))
     assert progress[-1].fraction == 1.0
-    assert all(len(v) == len(progress[-1].x) for v in progress[-1].curves.values())
+    assert set(progress[-1].series) == set(DEMO.live.names)  # every series has a label on screen
+    for xs, ys in progress[-1].series.values():
+        assert list(xs) == list(range(1, 41)) and len(ys) == 40
+
+
+def test_stop_ends_training_at_the_next_report_and_keeps_what_was_trained():
+    stop = threading.Event()
+    reports = []
+
+    def press_stop_at_epoch_5(progress):
+        reports.append(progress.done)
+        if progress.done == 5:
+            stop.set()
+
+    result = DEMO.run({**SMALL, "epochs": 200}, device=CPU, seed=0, report=press_stop_at_epoch_5, stop=stop)
+    assert result.stopped and reports == [1, 2, 3, 4, 5]
+    assert result.data["history"]["plain"]["epoch"] == [1, 2, 3, 4, 5]
+    assert 0 < result.metrics["plain_val_acc"] <= 1  # measured on the weights trained so far
 
 
 def test_same_seed_same_result_and_figures_in_both_languages():
@@ -71,4 +100,4 @@ def test_same_seed_same_result_and_figures_in_both_languages():
 
 def test_bad_params_are_refused():
     with pytest.raises(ParamError, match="dropout"):
-        DEMO.run({"dropout": 1.5}, device=CPU, seed=0, report=lambda p: None)
+        DEMO.run({"dropout": 1.5}, device=CPU, seed=0)

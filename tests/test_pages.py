@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from demos import demo_sources
+from demos import demo_sources, get_demo, lesson_source
+from demos.framework import Demo
 from studyapp.content import load_content
 from tests.conftest import make_app, open_page, page_text
 
@@ -35,7 +36,10 @@ def test_topic_page_shows_cards_and_demo_form(monkeypatch, lang, topic_id):
     if topic.demos:
         assert any(button.label == ("Run demo" if lang == "en" else "데모 실행") for button in at.button)
     codes = [str(code.value).strip() for code in at.code]
-    for demo_id in topic.demos:  # the demo's code, and every helper module it imports, one tab each
+    for demo_id in topic.demos:  # the demo's lesson (LEGACY: or its module and helpers, a tab each)
+        if isinstance(get_demo(demo_id), Demo):
+            assert lesson_source(demo_id)[1].strip() in codes
+            continue
         for file_name, source in demo_sources(demo_id).items():
             assert file_name in [str(tab.label) for tab in at.tabs]
             assert source.strip() in codes
@@ -82,7 +86,7 @@ def test_running_the_overfitting_demo_on_its_page(monkeypatch, valid_content):
     text = page_text(at)
     assert "Train-minus-validation accuracy gap" in text
     assert "Trained on cpu" in text
-    assert "class StackedMLP" in text  # the demo's own code is shown
+    assert "def make_mlp" in text  # the demo's lesson is shown
     # the same settings again: the cached result, instantly
     next(b for b in at.button if b.label == "Run demo").click().run()
     assert "result reused" in page_text(at)
