@@ -11,7 +11,6 @@ from studyapp.ui.session import profile_picker
 from studyapp.ui.warmup import start_warm_up
 
 st.set_page_config(page_title="Deep Learning Study", page_icon="🧠", layout="wide")
-start_warm_up()  # PyTorch's import and first-step costs, paid while the learner reads
 language_switch()
 profile_picker()  # who is studying: progress pages read current_profile()
 
@@ -21,3 +20,4 @@ if content.errors:
     st.error(t("content_errors") + "\n\n" + "\n".join(f"- `{error}`" for error in content.errors))
 
 st.navigation(build_pages(content)).run()
+start_warm_up()  # after the page is drawn: PyTorch loads in the background while the learner reads

@@ -1,5 +1,5 @@
-"""A live demo on a page: widgets from the demo's Params, a live chart while it trains,
-the result's figures, and the demo's own source code."""
+"""A live demo on a page: widgets from the demo's Params, a live chart while it trains (with a
+Stop button), the result's figures, and the demo's lesson: the PyTorch code it runs."""
 
 from __future__ import annotations
 
@@ -14,7 +14,9 @@ import streamlit as st
 from studyapp.ui.i18n import lang, t
 
 log = logging.getLogger(__name__)
-LIVE_REDRAW_SECONDS = 0.25  # redrawing faster than this only costs the browser time
+LIVE_REDRAW_SECONDS = 0.3  # redrawing faster than this only costs the browser time
+POLL_SECONDS = 0.05  # how often the page looks for a new report
+LIVE_POINTS = 300  # points per live series sent to the browser; the final figures have them all
 
 
 def log_options(low: float, high: float, default: float) -> list[float]:
@@ -57,22 +59,41 @@ def param_widget(param, key: str) -> Any:
     return st.text_input(label, value=str(param.default), help=help_text, key=key)
 
 
-def live_figure(progress) -> go.Figure:
+def _thin(xs, ys, most: int = LIVE_POINTS) -> tuple[list, list]:
+    """At most `most` evenly spaced points, always keeping the newest."""
+    if len(xs) <= most:
+        return list(xs), list(ys)
+    step = math.ceil(len(xs) / most)
+    keep = list(range(0, len(xs) - 1, step)) + [len(xs) - 1]
+    return [xs[i] for i in keep], [ys[i] for i in keep]
+
+
+def live_figure(progress, demo, here: str) -> go.Figure:
+    """The lesson's reported series so far, labelled in the page's language."""
+    from demos.plots import PALETTE, flat, log_axis, style
+
     fig = go.Figure()
-    for name, values in progress.curves.items():
-        fig.add_trace(go.Scatter(x=list(progress.x[: len(values)]), y=list(values), name=name, mode="lines"))
-    fig.update_layout(height=320, margin={"t": 20, "b": 30, "l": 40, "r": 10},
-                      legend={"orientation": "h", "y": -0.2}, uirevision="live")
+    chart = getattr(demo, "live", None)  # LEGACY demos have no LiveChart
+    series = progress.series or {name: (progress.x[: len(ys)], ys) for name, ys in progress.curves.items()}
+    for i, (name, (xs, ys)) in enumerate(series.items()):
+        xs, ys = _thin(xs, ys)
+        fig.add_trace(go.Scatter(x=xs, y=ys, mode="lines", name=chart.name(name, here) if chart else name,
+                                 line={"color": PALETTE[i % len(PALETTE)], "width": 2.5}))
+    if chart is not None:
+        fig.update_xaxes(title_text=chart.x_title(here))
+        fig.update_yaxes(title_text=chart.y_title(here))
+        if chart.log_y:
+            log_axis(fig, flat(ys for _, ys in series.values()))
+    style(fig, height=340)
+    fig.update_layout(uirevision="live")
     return fig
 
 
 class LiveView:
-    """Turns a demo's Progress reports into a progress bar and a redrawn chart."""
+    """Draws Progress reports: a bar, the demo's own live picture, and a redrawn chart."""
 
     def __init__(self, demo) -> None:
-        self.demo_id = demo.id
-        # A demo may draw its own live picture (the playground's decision boundary).
-        self.demo_figure = getattr(demo, "live_figure", None)
+        self.demo = demo
         self.bar = st.progress(0.0, text=t("training", done=0, total="…"))
         self.picture = st.empty()
         self.chart = st.empty()
@@ -85,13 +106,18 @@ class LiveView:
         if now - self.last_draw < LIVE_REDRAW_SECONDS and progress.done < progress.total:
             return
         self.draws += 1
-        picture = self.demo_figure(progress, lang()) if self.demo_figure else None
+        here = lang()
+        picture_of = getattr(self.demo, "live_picture", None) or getattr(self.demo, "live_figure", None)  # LEGACY
+        picture = picture_of(progress, here) if picture_of else None
         if picture is not None:
-            self.picture.plotly_chart(picture, key=f"live-picture-{self.demo_id}-{self.draws}", width="stretch")
-        if progress.curves:
-            self.chart.plotly_chart(live_figure(progress), key=f"live-{self.demo_id}-{self.draws}",
+            self.picture.plotly_chart(picture, key=f"live-picture-{self.demo.id}-{self.draws}", width="stretch")
+        if progress.series or progress.curves:
+            self.chart.plotly_chart(live_figure(progress, self.demo, here), key=f"live-{self.demo.id}-{self.draws}",
                                     width="stretch")
         self.last_draw = now
+
+    def waiting(self, position: int) -> None:
+        self.bar.progress(0.0, text=t("queued", n=position))
 
     def clear(self) -> None:
         self.bar.empty()
@@ -99,9 +125,33 @@ class LiveView:
         self.chart.empty()
 
 
+def watch(job, demo, *, stop_key: str) -> None:
+    """Follow a queued or running job until it finishes: the live view and a Stop button.
+
+    Pressing Stop reruns the page; the rerun finds the same job, sees the button pressed,
+    asks the run to stop at its next report, and keeps watching until it has.
+    """
+    from studyapp.runner import queue
+
+    if st.button(t("stop"), key=stop_key, icon=":material/stop_circle:"):
+        job.stop()
+    live = LiveView(demo)
+    drawn = None
+    while not job.wait(POLL_SECONDS):
+        if job.status == "queued":
+            live.waiting(queue().position(job))
+        elif job.progress is not None and job.progress is not drawn:
+            drawn = job.progress
+            live(drawn)
+    live.clear()
+
+
 def render_result(demo, run) -> None:
     here = lang()
-    st.success(run.result.summary(here))
+    if run.result.stopped:
+        st.warning(t("stopped_result") + " " + run.result.summary(here))
+    else:
+        st.success(run.result.summary(here))
     caption = t("trained_on", device=run.device, seconds=run.seconds)
     if run.cached:
         caption += " " + t("from_cache")
@@ -113,11 +163,29 @@ def render_result(demo, run) -> None:
                      hide_index=True, width="stretch")
 
 
+def render_code(demo) -> None:
+    """The lesson, numbered, with a download button; LEGACY demos show their module and helpers."""
+    from demos import demo_sources, lesson_source
+
+    if not hasattr(demo, "lesson"):  # LEGACY
+        sources = demo_sources(demo.id)
+        for tab, code in zip(st.tabs(list(sources)), sources.values()):
+            with tab:
+                st.code(code, language="python", line_numbers=True)
+        return
+    file_name, source = lesson_source(demo.id)
+    engine = t("code_engine") if demo.engine is not None else ""
+    st.caption(t("code_caption", lines=source.count("\n"), file=file_name) + engine)
+    st.code(source, language="python", line_numbers=True)
+    st.download_button(t("download_lesson"), data=source, file_name=file_name, mime="text/x-python",
+                       key=f"download-{demo.id}", icon=":material/download:")
+
+
 def render_demo(demo_id: str) -> None:
-    from demos import demo_sources, get_demo
+    from demos import get_demo
     from demos.framework import ParamError
 
-    from studyapp.runner import run_demo
+    from studyapp.runner import queue
 
     try:
         demo = get_demo(demo_id)
@@ -138,22 +206,24 @@ def render_demo(demo_id: str) -> None:
                                    key=f"demo-{demo_id}-seed")
             submitted = st.form_submit_button(t("run_demo"), type="primary", width="stretch")
 
-    result_key = f"demo-run-{demo_id}"
+    job_key, result_key = f"demo-job-{demo_id}", f"demo-run-{demo_id}"
     with output:
         if submitted:
-            live = LiveView(demo)
             try:
-                st.session_state[result_key] = run_demo(demo_id, values, seed=int(seed), report=live)
+                job = queue().submit(demo_id, values, seed=int(seed))
             except ParamError as exc:
-                live.clear()
                 st.error(t("bad_param", error=exc))
                 return
-            except Exception as exc:  # show the message, keep the traceback in the server log
-                log.exception("demo %s failed", demo_id)
-                live.clear()
-                st.error(t("demo_failed", error=exc))
-                return
-            live.clear()
+            st.session_state[job_key] = job.id
+        job = queue().job(st.session_state.get(job_key))
+        if job is not None:
+            if not job.finished:
+                watch(job, demo, stop_key=f"demo-stop-{demo_id}")
+            del st.session_state[job_key]
+            if job.status == "failed":
+                st.error(t("demo_failed", error=job.error))
+            elif job.run is not None:
+                st.session_state[result_key] = job.run
         run = st.session_state.get(result_key)
         if run is None:
             st.info(t("press_run"))
@@ -161,7 +231,4 @@ def render_demo(demo_id: str) -> None:
             render_result(demo, run)
 
     with st.expander(t("show_code")):
-        sources = demo_sources(demo_id)
-        for tab, code in zip(st.tabs(list(sources)), sources.values()):
-            with tab:
-                st.code(code, language="python", line_numbers=True)
+        render_code(demo)

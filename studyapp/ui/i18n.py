@@ -49,6 +49,20 @@ STRINGS: dict[str, tuple[str, str]] = {
     "from_cache": ("(same settings as before: result reused)", "(이전과 같은 설정: 결과를 재사용)"),
     "metrics": ("All measured numbers", "측정된 모든 수치"),
     "show_code": ("Show this demo's PyTorch code", "이 데모의 PyTorch 코드 보기"),
+    "code_caption": (
+        "The demo's lesson: {lines} lines of plain PyTorch. Saved as {file}, `python {file}` runs it "
+        "on its own and prints what it measured.",
+        "이 데모의 레슨: 평범한 PyTorch 코드 {lines}줄입니다. {file}로 저장해 `python {file}`을 실행하면 "
+        "혼자서도 돌아가고 측정값을 출력합니다.",
+    ),
+    "code_engine": (
+        " The page trains with a faster engine that reaches the same results; this is the code to read.",
+        " 페이지는 같은 결과를 내는 더 빠른 엔진으로 학습합니다. 읽을 코드는 이것입니다.",
+    ),
+    "download_lesson": ("Download the lesson", "레슨 내려받기"),
+    "stop": ("Stop", "멈추기"),
+    "stopped_result": ("Stopped early: this is what was trained until then.", "중간에 멈췄습니다. 그때까지 학습한 결과입니다."),
+    "queued": ("Waiting to train: place {n} in line", "학습 대기 중: {n}번째 순서"),
     "bad_param": ("Cannot run with these settings: {error}", "이 설정으로는 실행할 수 없습니다: {error}"),
     "demo_failed": ("The demo stopped with an error: {error}", "데모가 오류로 멈췄습니다: {error}"),
     "demo_missing": ("Demo {demo!r} is not available: {error}", "데모 {demo!r}를 사용할 수 없습니다: {error}"),
