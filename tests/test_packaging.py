@@ -37,6 +37,6 @@ def test_wheel_contains_content_and_schema(tmp_path):
     for yaml_file in (ROOT / "content").glob("*.yaml"):
         assert f"studyapp_content/{yaml_file.name}" in names
     assert "studyapp_content/topic.schema.json" in names
-    assert "studyapp/app.py" in names and "demos/overfitting.py" in names
+    assert "studyapp/app.py" in names and "demos/overfitting/lesson.py" in names
     entry_points = zipfile.ZipFile(wheel).read(next(n for n in names if n.endswith("entry_points.txt"))).decode()
     assert "studyapp = studyapp.cli:main" in entry_points

@@ -1,4 +1,4 @@
-"""`studyapp demo list` and `studyapp demo run NAME --set key=value ...`."""
+"""`studyapp demo list`, `studyapp demo run NAME --set key=value ...` and `studyapp demo code NAME`."""
 
 from __future__ import annotations
 
@@ -25,6 +25,10 @@ def register(sub: argparse._SubParsersAction) -> None:
     run.add_argument("--seed", type=int, default=0)
     run.add_argument("--json", action="store_true", help="print demo, device, seconds, params and metrics as JSON")
     run.set_defaults(handler=run_one)
+
+    code = demo_sub.add_parser("code", help="print the demo's lesson: the PyTorch code its page shows")
+    code.add_argument("name", help="demo id (see `studyapp demo list`)")
+    code.set_defaults(handler=print_code)
 
 
 def _param_info(param) -> dict:
@@ -83,6 +87,19 @@ def _stderr_progress(progress) -> None:
     sys.stderr.flush()
 
 
+def print_code(args: argparse.Namespace) -> int:
+    from demos import lesson_source
+
+    from studyapp.cli import UsageError
+
+    try:
+        _, source = lesson_source(args.name)
+    except KeyError as exc:
+        raise UsageError(exc.args[0]) from None
+    sys.stdout.write(source)
+    return 0
+
+
 def run_one(args: argparse.Namespace) -> int:
     from demos.framework import ParamError
 
@@ -103,7 +120,8 @@ def run_one(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(run.as_json(), indent=2, ensure_ascii=False))
         return 0
-    print(f"{demo.title.en} on {run.device} in {run.seconds:.2f} s (seed {run.seed})")
+    stopped = " (stopped early)" if run.result.stopped else ""
+    print(f"{demo.title.en} on {run.device} in {run.seconds:.2f} s (seed {run.seed}){stopped}")
     print(run.result.summary.en)
     width = max(len(k) for k in run.result.metrics)
     for key, value in run.result.metrics.items():
