@@ -59,7 +59,7 @@ def time_demo(url: str, browser, demo_id: str, repeats: int) -> list[float]:
     page.get_by_role("tab", name="Live demo").click()
     form = page.locator(f'[data-testid="stForm"]:has(button:has-text("Run demo"))').first
     seed = form.get_by_label("Random seed")
-    output = page.locator('[data-testid="stColumn"]').nth(1)
+    output = page.locator(f".st-key-demo-output-{demo_id}")
     seconds = []
     for run in range(repeats + 1):  # the first is a warm-up: the server loads the demo's lesson
         seed.fill(str(1000 + run))

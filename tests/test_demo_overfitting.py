@@ -94,7 +94,7 @@ def test_same_seed_same_result_and_figures_in_both_languages():
     assert a.metrics == b.metrics
     for lang, word in (("en", "Loss"), ("ko", "손실")):
         figures = DEMO.figures(a, lang)
-        assert len(figures) == 2
+        assert len(figures) == 3
         assert word in str(figures[0].to_dict())
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Mapping
 
 import plotly.graph_objects as go
-from plotly.subplots import make_subplots
 
 from demos.framework import LiveChart, Result, T, Value
 from demos.plots import PALETTE, flat, log_axis, style
@@ -40,33 +39,15 @@ def summary(m: Mapping[str, float], settings: Mapping[str, Value]) -> T:
 
 def figures(result: Result, lang: str) -> list[go.Figure]:
     history, m = result.data["history"], result.metrics
-    curves = make_subplots(rows=1, cols=2, horizontal_spacing=0.1,
-                           subplot_titles=(T("Loss (log scale)", "손실 (로그 눈금)")(lang),
-                                           T("Accuracy", "정확도")(lang)))
-    for model, label in MODELS.items():
-        for kind, dash in (("train", "dot"), ("val", "solid")):
-            for col, metric in ((1, "loss"), (2, "acc")):
-                curves.add_trace(go.Scatter(
-                    x=history[model]["epoch"], y=history[model][f"{kind} {metric}"],
-                    name=f"{label(lang)} · {KINDS[kind](lang)}", legendgroup=f"{model}-{kind}",
-                    showlegend=col == 1, line={"color": COLORS[model], "dash": dash, "width": 2.5},
-                ), row=1, col=col)
     stopped = int(m["regularized_stopped_epoch"])
-    if stopped:
-        # Dashed lines with their name in the legend: a label on the plot would cover curves.
-        for col in (1, 2):
-            curves.add_vline(x=stopped, line_dash="dash", line_color=COLORS["regularized"], line_width=1.5,
-                             row=1, col=col)
-        curves.add_trace(go.Scatter(
-            x=[None], y=[None], mode="lines", line={"color": COLORS["regularized"], "dash": "dash"},
-            name=T(f"early stop (epoch {stopped})", f"조기 종료 ({stopped} 에포크)")(lang),
-        ), row=1, col=1)
-    losses = flat(history[model][f"{kind} loss"] for model in MODELS for kind in KINDS)
-    log_axis(curves, losses, row=1, col=1)
-    curves.update_xaxes(title_text=T("epoch", "에포크")(lang))
-    curves.update_yaxes(title_text=T("cross-entropy", "교차 엔트로피")(lang), row=1, col=1)
-    curves.update_yaxes(title_text=T("share correct", "정답 비율")(lang), tickformat=".0%", row=1, col=2)
-    style(curves, height=460)
+    loss = _curves(history, "loss", stopped, lang)
+    log_axis(loss, flat(history[model][f"{kind} loss"] for model in MODELS for kind in KINDS))
+    loss.update_yaxes(title_text=T("cross-entropy (log scale)", "교차 엔트로피 (로그 눈금)")(lang))
+    style(loss, height=420, title=T("Loss: training keeps falling, validation turns",
+                                    "손실: 훈련 손실은 계속 내려가고 검증 손실은 돌아섭니다")(lang))
+    accuracy = _curves(history, "acc", stopped, lang)
+    accuracy.update_yaxes(title_text=T("share correct", "정답 비율")(lang), tickformat=".0%")
+    style(accuracy, height=420, title=T("Accuracy", "정확도")(lang))
 
     gaps = [100 * m[f"{model}_acc_gap"] for model in MODELS]
     gap = go.Figure(go.Bar(
@@ -74,8 +55,29 @@ def figures(result: Result, lang: str) -> list[go.Figure]:
         marker_color=[COLORS[model] for model in MODELS],
         text=[f"{g:.1f}" for g in gaps], textposition="outside", cliponaxis=False,
     ))
-    gap.update_yaxes(title_text=T("points", "%p")(lang), range=[min(0, *gaps) * 1.2, max(1, *gaps) * 1.25])
+    gap.update_yaxes(title_text=T("points", "%p")(lang), range=[min(0, *gaps) * 1.3, max(1, *gaps) * 1.3])
     style(gap, height=340, legend_below=False,
           title=T("Generalization gap: train − validation accuracy",
                   "일반화 격차: 훈련 정확도 − 검증 정확도")(lang))
-    return [curves, gap]
+    return [loss, accuracy, gap]
+
+
+def _curves(history: dict, metric: str, stopped: int, lang: str) -> go.Figure:
+    """Train (dotted) and validation (solid) curves of both models, and where training stopped."""
+    fig = go.Figure()
+    for model, label in MODELS.items():
+        for kind, dash in (("train", "dot"), ("val", "solid")):
+            fig.add_trace(go.Scatter(
+                x=history[model]["epoch"], y=history[model][f"{kind} {metric}"],
+                name=f"{label(lang)} · {KINDS[kind](lang)}",
+                line={"color": COLORS[model], "dash": dash, "width": 2.5},
+            ))
+    if stopped:
+        # A dashed line named in the legend: a label on the plot would cover the curves.
+        fig.add_vline(x=stopped, line_dash="dash", line_color=COLORS["regularized"], line_width=1.5)
+        fig.add_trace(go.Scatter(
+            x=[None], y=[None], mode="lines", line={"color": COLORS["regularized"], "dash": "dash"},
+            name=T(f"early stop (epoch {stopped})", f"조기 종료 ({stopped} 에포크)")(lang),
+        ))
+    fig.update_xaxes(title_text=T("epoch", "에포크")(lang))
+    return fig

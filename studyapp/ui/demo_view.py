@@ -17,6 +17,7 @@ log = logging.getLogger(__name__)
 LIVE_REDRAW_SECONDS = 0.3  # redrawing faster than this only costs the browser time
 POLL_SECONDS = 0.05  # how often the page looks for a new report
 LIVE_POINTS = 300  # points per live series sent to the browser; the final figures have them all
+SETTINGS_HEIGHT = 340  # pixels of knobs shown at once; more scroll inside their box
 
 
 def log_options(low: float, high: float, default: float) -> list[float]:
@@ -133,7 +134,8 @@ def watch(job, demo, *, stop_key: str) -> None:
     """
     from studyapp.runner import queue
 
-    if st.button(t("stop"), key=stop_key, icon=":material/stop_circle:"):
+    stop_slot = st.empty()
+    if stop_slot.button(t("stop"), key=stop_key, icon=":material/stop_circle:"):
         job.stop()
     live = LiveView(demo)
     drawn = None
@@ -143,6 +145,7 @@ def watch(job, demo, *, stop_key: str) -> None:
         elif job.progress is not None and job.progress is not drawn:
             drawn = job.progress
             live(drawn)
+    stop_slot.empty()
     live.clear()
 
 
@@ -201,13 +204,16 @@ def render_demo(demo_id: str) -> None:
     with settings:
         with st.form(f"demo-form-{demo_id}"):
             st.markdown(f"**{t('demo_settings')}**")
-            values = {p.name: param_widget(p, key=f"demo-{demo_id}-{p.name}") for p in demo.params}
-            seed = st.number_input(t("seed"), min_value=0, max_value=2**31 - 1, value=0, step=1,
-                                   key=f"demo-{demo_id}-seed")
+            # The knobs scroll inside a box of their own, so the Run button stays on the first
+            # screen (a projector shows 1280x720) beside the top of the live chart.
+            with st.container(height=SETTINGS_HEIGHT, border=False):
+                values = {p.name: param_widget(p, key=f"demo-{demo_id}-{p.name}") for p in demo.params}
+                seed = st.number_input(t("seed"), min_value=0, max_value=2**31 - 1, value=0, step=1,
+                                       key=f"demo-{demo_id}-seed")
             submitted = st.form_submit_button(t("run_demo"), type="primary", width="stretch")
 
     job_key, result_key = f"demo-job-{demo_id}", f"demo-run-{demo_id}"
-    with output:
+    with output.container(key=f"demo-output-{demo_id}"):
         if submitted:
             try:
                 job = queue().submit(demo_id, values, seed=int(seed))
