@@ -3,9 +3,11 @@
 Every measure is a pure function over loaded questions (or a `Content`), with no streamlit and
 no torch, so the tests hold them for every topic added later and `studyapp validate` prints them.
 
-- **Longest correct option.** In single-answer choice questions (single_choice, odd_one_out)
-  the right option should be the longest no more often than chance (the mean of 1/number of
-  options) plus `LONGEST_SLACK`; nor should it be much longer than every wrong option.
+- **Length of the right option.** In single-answer choice questions (single_choice,
+  odd_one_out) the right option should be the longest about as often as chance (the mean of
+  1/number of options): at most `LENGTH_SLACK` above it, and, so that "never pick the longest"
+  is no cue either, at most `LENGTH_SLACK` below it. The same holds for the shortest option.
+  Nor may the right option be much longer than every wrong one (`LENGTH_RATIO`).
 - **Straw men.** A wrong option carrying an absolute word ("always", "never", "nothing") is
   rejected on sight by anyone who knows that absolute claims are usually false; distractors
   should state the mistake a student really makes, without the giveaway word.
@@ -31,7 +33,7 @@ from studyapp.content.base import LANGUAGES
 SINGLE_ANSWER_TYPES = ("single_choice", "odd_one_out")
 CHOICE_TYPES = (*SINGLE_ANSWER_TYPES, "multi_choice")
 
-LONGEST_SLACK = 0.10  # the longest-correct share may exceed chance by at most this much
+LENGTH_SLACK = 0.10  # the longest- (and shortest-) correct share stays within chance ± this
 TRUE_SHARE = (0.40, 0.60)  # allowed share of true statements among true/false questions
 LENGTH_RATIO = 1.5  # a right option this many times the longest wrong one is a cue ...
 LENGTH_GAP = 12  # ... when it is also at least this many characters longer
@@ -85,6 +87,11 @@ class LengthCue:
         return self.correct > max(self.wrong)
 
     @property
+    def shortest(self) -> bool:
+        """The right option is strictly shorter than every wrong one."""
+        return self.correct < min(self.wrong)
+
+    @property
     def ratio(self) -> float:
         """Right option's length over the longest wrong option's."""
         return self.correct / max(1, max(self.wrong))
@@ -117,6 +124,16 @@ def longest_correct(questions: Iterable, lang: str = "en") -> list[str]:
 def longest_correct_share(questions: Iterable, lang: str = "en") -> float:
     cues = length_cues(questions, lang)
     return sum(cue.longest for cue in cues) / len(cues) if cues else 0.0
+
+
+def shortest_correct(questions: Iterable, lang: str = "en") -> list[str]:
+    """Ids of the questions whose right option is strictly the shortest."""
+    return [cue.question for cue in length_cues(questions, lang) if cue.shortest]
+
+
+def shortest_correct_share(questions: Iterable, lang: str = "en") -> float:
+    cues = length_cues(questions, lang)
+    return sum(cue.shortest for cue in cues) / len(cues) if cues else 0.0
 
 
 def length_outliers(questions: Iterable, lang: str = "en") -> list[LengthCue]:
@@ -196,13 +213,14 @@ def fairness_summary(content) -> dict:
     questions = content.questions()
     trues, tfs = true_false_counts(questions)
     chance = chance_longest(questions)
-    longest = {lang: longest_correct_share(questions, lang) for lang in LANGUAGES}
     return {
         "choice_questions": len(choice_questions(questions)),
         "longest_correct": {lang: len(longest_correct(questions, lang)) for lang in LANGUAGES},
-        "longest_correct_share": {lang: round(share, 3) for lang, share in longest.items()},
-        "longest_chance": round(chance, 3),
-        "longest_limit": round(chance + LONGEST_SLACK, 3),
+        "longest_correct_share": {lang: round(longest_correct_share(questions, lang), 3) for lang in LANGUAGES},
+        "shortest_correct": {lang: len(shortest_correct(questions, lang)) for lang in LANGUAGES},
+        "shortest_correct_share": {lang: round(shortest_correct_share(questions, lang), 3) for lang in LANGUAGES},
+        "length_chance": round(chance, 3),
+        "length_band": [round(max(0.0, chance - LENGTH_SLACK), 3), round(chance + LENGTH_SLACK, 3)],
         "length_outliers": sorted({c.question for lang in LANGUAGES for c in length_outliers(questions, lang)}),
         "absolute_distractors": len(absolute_distractors(questions)),
         "true_false": {"true": trues, "total": tfs, "share": round(trues / tfs, 3) if tfs else None},
@@ -215,14 +233,16 @@ def fairness_summary(content) -> dict:
 def fairness_line(summary: dict) -> str:
     """One line for people: the figures the tests hold, and what each is held against."""
     n = summary["choice_questions"]
-    en = summary["longest_correct"]["en"]
-    share = summary["longest_correct_share"]["en"]
+    longest, shortest = summary["longest_correct"]["en"], summary["shortest_correct"]["en"]
+    low, high = summary["length_band"]
     tf = summary["true_false"]
     tf_part = f"true/false {tf['true']} true of {tf['total']} ({tf['share']:.0%})" if tf["total"] else "no true/false"
     uncovered = summary["cards_without_question"]
     return (
-        f"Fairness: right option longest in {en} of {n} choice questions ({share:.0%}; chance "
-        f"{summary['longest_chance']:.0%}, limit {summary['longest_limit']:.0%}), {tf_part}, "
+        f"Fairness: right option longest in {longest} and shortest in {shortest} of {n} choice "
+        f"questions ({longest / n if n else 0:.0%}, {shortest / n if n else 0:.0%}; chance "
+        f"{summary['length_chance']:.0%}, allowed {low:.0%} to {high:.0%}; in Korean "
+        f"{summary['longest_correct']['ko']} and {summary['shortest_correct']['ko']}), {tf_part}, "
         f"{len(uncovered)} card{'' if len(uncovered) == 1 else 's'} without a question, "
         f"{len(summary['near_duplicates'])} near-duplicate pair{'' if len(summary['near_duplicates']) == 1 else 's'}"
     )
