@@ -59,7 +59,7 @@ STOPWORDS = frozenset(
     who whom how why when where does do did doing with for by as at from into onto than then there
     their they them each one any can could will would should shall may might must your you we our
     has have had was were not no if after before while more most much many about only also but so
-    such very same other here after up down out over under again between both all some just""".split()
+    such very same other here up down out over under again between both all some just""".split()
 )
 _TOKEN = re.compile(r"[a-z0-9]+")
 
@@ -111,7 +111,8 @@ def length_cues(questions: Iterable, lang: str = "en") -> list[LengthCue]:
 
 
 def chance_longest(questions: Iterable) -> float:
-    """How often a randomly placed right option would be the longest: the mean of 1/n."""
+    """How often a randomly placed right option is the longest (or the shortest) of n options
+    with distinct lengths: the mean of 1/n over the choice questions."""
     qs = choice_questions(questions)
     return sum(1 / len(q.choices) for q in qs) / len(qs) if qs else 0.0
 
