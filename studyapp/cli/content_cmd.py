@@ -9,6 +9,7 @@ from collections import Counter
 from pathlib import Path
 
 from studyapp.content import load_content
+from studyapp.content.fairness import fairness_line, fairness_summary
 from studyapp.content.questions import QUESTION_TYPES
 
 
@@ -35,6 +36,7 @@ def summarize(content) -> dict:
         "questions_by_type": {kind: questions.get(kind, 0) for kind in QUESTION_TYPES},
         "demos_linked": sorted({d for t in content.topics for d in t.demos}),
         "errors": [str(e) for e in content.errors],
+        "fairness": fairness_summary(content),
     }
 
 
@@ -60,6 +62,7 @@ def validate(args: argparse.Namespace) -> int:
             print(f"{plural(len(content.errors), 'error')}; {line} loaded cleanly", file=sys.stderr)
         else:
             print(f"OK: {line}")
+            print(fairness_line(summary["fairness"]))
     return 1 if content.errors else 0
 
 
