@@ -5,14 +5,6 @@ layers, choose an activation, and watch the picture: the class the network predi
 point of the plane, redrawn while it trains. With no hidden layer the boundary is a straight
 line; hidden layers with a nonlinear activation bend it around circles, XOR and spirals.
 
-Two losses to compare:
-* cross-entropy: the output is a logit, which a sigmoid (two classes, one output) or a softmax
-  (one output per class) turns into probabilities. Its gradient at the output is
-  (probability - label): largest where the network is confidently wrong.
-* squared-error, as in TensorFlow Playground: tanh outputs, targets +1 and -1, loss
-  1/2 (output - target)^2. Its gradient carries a factor (1 - output^2) that vanishes when a
-  tanh saturates on the wrong side, so a confidently wrong point barely teaches.
-
 Run it on its own:  python lesson.py
 """
 
@@ -48,8 +40,13 @@ def make_model(hidden_layers, width, outputs, activation, loss):
 def loss_of(out, y, loss):
     """The mean loss of a batch: outputs (n, outputs), class labels (n,)."""
     if loss == "squared-error":
+        # TensorFlow Playground's loss: tanh outputs, targets +1 and -1. Its gradient carries
+        # a factor 1 - out^2 that vanishes where a tanh saturates on the wrong side, so a
+        # confidently wrong point barely teaches.
         target = F.one_hot(y, out.shape[1]) if out.shape[1] > 1 else y[:, None]
         return 0.5 * (out - (2 * target - 1)).pow(2).sum(1).mean()
+    # Cross-entropy: a sigmoid (one output) or a softmax turns logits into probabilities. Its
+    # gradient is probability - label: largest where the network is confidently wrong.
     if out.shape[1] == 1:  # two classes: one output, the log-odds of class 1
         return F.binary_cross_entropy_with_logits(out[:, 0], y.float())
     return F.cross_entropy(out, y)
@@ -126,16 +123,16 @@ def train(dataset="circles", hidden_layers=2, width=8, activation="tanh", loss="
             if report(epoch, epochs, losses, boundary=boundary(model, grid, loss), points=points):
                 break  # the learner pressed Stop
 
-    train_loss, train_acc = evaluate(model, x_train, y_train, loss)
-    test_loss, test_acc = evaluate(model, x_test, y_test, loss)
-    metrics = {"train_loss": train_loss, "test_loss": test_loss, "train_acc": train_acc,
-               "test_acc": test_acc, "epochs_run": len(history["epoch"]),
-               "diverged_epoch": diverged_at}
+    metrics = {}  # measured on what was trained, also after Stop or divergence
+    for split, x, y in (("train", x_train, y_train), ("test", x_test, y_test)):
+        metrics[f"{split}_loss"], metrics[f"{split}_acc"] = evaluate(model, x, y, loss)
+    metrics.update(epochs_run=len(history["epoch"]), diverged_epoch=diverged_at)
     return {"metrics": metrics, "history": history, "boundary": boundary(model, grid, loss),
             "x_train": points[0], "y_train": points[1], "x_test": x_test.cpu(),
             "y_test": y_test.cpu(), "classes": classes}
 
 
 if __name__ == "__main__":
+    torch.set_num_threads(1)  # ops on 10 points: waking more threads costs more than it saves
     for name, value in train()["metrics"].items():
         print(f"{name:16} {value:.3f}")
