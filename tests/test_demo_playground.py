@@ -13,11 +13,19 @@ import torch
 from torch import nn
 
 from demos import data2d
+from demos.device import single_threaded
 from demos.framework import ParamError, Progress, Recorder
 from demos.playground import DATASETS, DEMO, engine, figures, lesson
 
 CPU = torch.device("cpu")
 SMALL = {"hidden_layers": 2, "width": 6, "epochs": 60, "noise": 0.05}
+
+
+@pytest.fixture(autouse=True)
+def one_thread():
+    """As the app runs a demo on a 2-core machine: threads only make 10-point ops wait."""
+    with single_threaded():
+        yield
 
 
 def run(seed: int = 0, report=None, stop=None, **params):

@@ -77,7 +77,7 @@ def _points(fig: go.Figure, x: np.ndarray, y: np.ndarray, split: str, lang: str)
         fig.add_trace(go.Scatter(
             x=x[chosen, 0], y=x[chosen, 1], mode="markers",
             name=f"{SPLITS[split](lang)} · {T('class', '클래스')(lang)} {int(k)}",
-            marker={"color": CLASS_COLORS[int(k)], "size": 7,
+            marker={"color": CLASS_COLORS[int(k)], "size": 8,
                     "symbol": "circle" if split == "train" else "circle-open",
                     "line": {"color": "#ffffff" if split == "train" else CLASS_COLORS[int(k)],
                              "width": 1 if split == "train" else 2}},
@@ -137,7 +137,8 @@ def figures(result: Result, lang: str) -> list[go.Figure]:
                                     name=T(f"diverged (epoch {diverged})", f"발산 ({diverged} 에포크)")(lang)),
                          row=1, col=1)
     losses = [v for split in SPLITS for v in history[f"{split} loss"] if math.isfinite(v)]
-    log_axis(curves, losses, row=1, col=1)
+    if losses:  # a run that diverged in its first epoch has none: keep a plain axis then
+        log_axis(curves, losses, row=1, col=1)
     curves.update_xaxes(title_text=T("epoch", "에포크")(lang))
     curves.update_yaxes(title_text=T("loss", "손실")(lang), row=1, col=1)
     curves.update_yaxes(title_text=T("share correct", "정답 비율")(lang), tickformat=".0%", range=[0, 1.02],
