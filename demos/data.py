@@ -14,6 +14,8 @@ from pathlib import Path
 import numpy as np
 import torch
 
+from demos.data2d import split_2d  # noqa: F401  (the 2-D toy sets, for the playground lesson)
+
 DIGITS_COUNT = 1797
 
 

@@ -69,8 +69,13 @@ def xor(n: int, noise: float = 0.0, *, generator: torch.Generator) -> tuple[Tens
     """Four Gaussian blobs centred at (±0.5, ±0.5); the label is 1 where x1·x2 > 0.
 
     The blob spread is 0.15 plus `noise`, so even with no noise the blobs are clouds,
-    not points. A linear model can do no better than chance here: this is the problem
-    that showed a single-layer perceptron's limits.
+    not points. No straight line separates the classes: the best one cuts off a single
+    blob and classifies about 75% of the points correctly, never all of them. This is the
+    problem that showed a single-layer perceptron's limits. A *trained* linear model
+    does not even find that line: the data are symmetric, so the cross-entropy
+    optimum is the flat solution (weights near zero, a probability near 0.5
+    everywhere). Which side of 0.5 each blob then falls on is decided by small quirks
+    of the sample, so its accuracy is no better than chance and often well below 50%.
     """
     _check(n, noise)
     corner = torch.randint(0, 4, (n,), generator=generator)
@@ -173,3 +178,20 @@ def train_test_split(
     order = torch.randperm(n, generator=generator)
     train, test = order[:n_train], order[n_train:]
     return x[train], y[train], x[test], y[test]
+
+
+# The data sets a demo offers: the shapes above with two classes, and the two that make
+# sense with three ("spiral-3": three arms; "blobs-3": three blobs).
+CHOICES = DATASETS + tuple(f"{name}-3" for name in MULTICLASS_DATASETS)
+
+
+def split_2d(
+    name: str, points: int, noise: float, train_fraction: float, *, seed: int = 0
+) -> tuple[Tensor, Tensor, Tensor, Tensor]:
+    """The data set `name` (one of CHOICES) of `points` points, made and split with `seed`:
+    (x_train, y_train, x_test, y_test), like `demos.data.split_digits`."""
+    if name not in CHOICES:
+        raise ValueError(f"unknown data set {name!r}; known: {', '.join(CHOICES)}")
+    shape, _, classes = name.partition("-")
+    x, y = make_dataset(shape, points, noise, classes=int(classes or 2), seed=seed)
+    return train_test_split(x, y, train_fraction, generator=torch.Generator().manual_seed(seed))
