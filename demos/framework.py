@@ -280,6 +280,9 @@ class Demo:
     live_picture: Callable[[Progress, str], Any] | None = None
     # Extra figures `studyapp bench` prints for this demo (the playground's epochs/s).
     bench_extra: Callable[["torch.device"], dict[str, float]] | None = None
+    # Where "every number at its maximum" is not the longest run (a smaller batch means more
+    # steps), the settings that are: `studyapp bench --max` runs these over the maxima.
+    heaviest: Mapping[str, Value] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "params", params_from_lesson(self.lesson, self.params))

@@ -133,9 +133,10 @@ def _cold_child(demo_id: str, device: str, threads: int, seed: int, start: float
 
 
 def heaviest_settings(demo) -> dict[str, Any]:
-    """Every numeric setting at its maximum; switches and choices at their defaults."""
-    return {p.name: p.max for p in demo.params
-            if p.kind in (int, float) and p.max is not None}
+    """Every numeric setting at its maximum, switches and choices at their defaults, and what
+    the demo declares heavier still (`Demo.heaviest`, e.g. its smallest batch)."""
+    maxima = {p.name: p.max for p in demo.params if p.kind in (int, float) and p.max is not None}
+    return {**maxima, **dict(getattr(demo, "heaviest", {}))}  # LEGACY demos declare nothing
 
 
 def bench_max(demo_id: str, *, device: str | None = None, threads: int | None = None) -> dict[str, Any]:

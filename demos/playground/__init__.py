@@ -91,4 +91,6 @@ DEMO = Demo(
     engine=Engine("demos.playground.engine"),
     live_picture=figures.live_picture,
     bench_extra=bench_extra,
+    # The longest run is the smallest batch (the most steps) at a rate that does not diverge.
+    heaviest={"batch_size": 5, "lr": 0.03},
 )
