@@ -78,9 +78,9 @@ def _stack(inits: Sequence[list[LayerInit]]) -> tuple[nn.ParameterList, nn.Param
     weights, biases = nn.ParameterList(), nn.ParameterList()
     for layer in zip(*inits):
         fan_out = max(w.shape[0] for w, _ in layer)
-        pad = [fan_out - w.shape[0] for w, _ in layer]
-        weights.append(nn.Parameter(torch.stack([F.pad(w.t(), (0, p)) for (w, _), p in zip(layer, pad)])))
-        biases.append(nn.Parameter(torch.stack([F.pad(b, (0, p)).view(1, -1) for (_, b), p in zip(layer, pad)])))
+        # F.pad's (0, k) adds k zeros at the end of the last axis: the outputs' axis here.
+        weights.append(nn.Parameter(torch.stack([F.pad(w.t(), (0, fan_out - len(b))) for w, b in layer])))
+        biases.append(nn.Parameter(torch.stack([F.pad(b, (0, fan_out - len(b))).view(1, -1) for _, b in layer])))
     return weights, biases
 
 

@@ -152,12 +152,19 @@ def test_the_agreement_check_can_fail(default_runs):
 
 def test_a_diverged_network_stops_and_is_reported_not_a_crash():
     # Far beyond the page's learning rates (at most 1): some outputs overflow to inf.
-    for huge in (1e8, 1e30):
-        plain = lesson.train(steps=10, lr=huge, hidden=16)
-        fast = engine.train(steps=10, lr=huge, hidden=16)
+    for huge, count in ((1e30, 6), (1e8, 3)):
+        reports = {"lesson": [], "engine": []}
+        outs = {who: module.train(steps=10, lr=huge, hidden=16,
+                                  report=lambda step, total, values, who=who: reports[who].append((step, set(values))))
+                for who, module in (("lesson", lesson), ("engine", engine))}
+        plain, fast = outs["lesson"], outs["engine"]
         diverged = {n: plain["metrics"][f"{n}_diverged_step"] for n in NAMES}
-        assert any(diverged.values())
+        assert sum(bool(step) for step in diverged.values()) == count
         assert diverged == {n: fast["metrics"][f"{n}_diverged_step"] for n in NAMES}
+        # Training goes on to the end (or Stop) for the others, and the diverged are no longer reported.
+        assert reports["lesson"] == reports["engine"] and [s for s, _ in reports["lesson"]] == list(range(1, 11))
+        assert all(not (values & {n for n, s in diverged.items() if s and s <= step})
+                   for step, values in reports["lesson"])
     name = next(n for n, step in diverged.items() if step)
     assert max(plain["history"][name]["step"], default=0) < diverged[name]  # its curve ends there
     metrics = {k: float(v) for k, v in plain["metrics"].items()}

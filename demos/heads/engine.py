@@ -74,6 +74,14 @@ def _evaluate(model: StackedMLP, x: torch.Tensor, y: torch.Tensor, names) -> dic
             for name in NAMES if name in names}
 
 
+def _train_step(model: StackedMLP, opt: torch.optim.Optimizer, inputs: list[torch.Tensor],
+                delta: torch.Tensor) -> None:
+    """One optimizer step from δ = ∂loss/∂logits: the gradients by hand, then the update."""
+    opt.zero_grad(set_to_none=False)
+    add_backward(model, inputs, delta)
+    opt.step()
+
+
 def train(steps=200, batch_size=64, optimizer="sgd", lr=0.1, hidden=64,
           *, device="cpu", seed=0, report=None):
     report = report or (lambda *args, **kwargs: False)
@@ -95,7 +103,7 @@ def train(steps=200, batch_size=64, optimizer="sgd", lr=0.1, hidden=64,
     copies = len(NAMES)
     history = {name: {"step": [], "val acc": [], "grad norm": []} for name in NAMES}
     diverged: dict[str, int] = {}
-    frozen: dict[int, list[torch.Tensor]] = {}  # copy -> its weights when its loss went non-finite
+    frozen: dict[int, list[torch.Tensor]] = {}  # copy -> its weights when it diverged
     active = torch.ones(copies, 1, 1, dtype=torch.bool, device=device)
     every = max(1, steps // 25)
 
@@ -110,21 +118,18 @@ def train(steps=200, batch_size=64, optimizer="sgd", lr=0.1, hidden=64,
                 diverged[NAMES[i]] = step
                 frozen[i] = [p[i].clone() for p in model.parameters()]
                 active[i] = False
-        if len(diverged) == copies:
-            continue
-        opt.zero_grad(set_to_none=False)
-        delta = torch.where(active, output_gradients(logits, one_hot_train[idx], tag_train[idx]), 0.0)
-        add_backward(model, inputs, delta)
-        if due:
-            squares = sum(p.grad.pow(2).flatten(1).sum(dim=1) for p in model.parameters())
-            for i, norm in enumerate(squares.sqrt().tolist()):
-                if NAMES[i] not in diverged:
-                    history[NAMES[i]]["grad norm"].append(norm)
-        opt.step()
-        with torch.no_grad():  # a stopped copy keeps the weights it stopped with
-            for i, saved in frozen.items():
-                for p, w in zip(model.parameters(), saved):
-                    p[i] = w
+        if len(diverged) < copies:
+            _train_step(model, opt, inputs, torch.where(
+                active, output_gradients(logits, one_hot_train[idx], tag_train[idx]), 0.0))
+            if due:
+                squares = sum(p.grad.pow(2).flatten(1).sum(dim=1) for p in model.parameters())
+                for i, norm in enumerate(squares.sqrt().tolist()):
+                    if NAMES[i] not in diverged:
+                        history[NAMES[i]]["grad norm"].append(norm)
+            with torch.no_grad():  # a stopped copy keeps the weights it stopped with
+                for i, saved in frozen.items():
+                    for p, w in zip(model.parameters(), saved):
+                        p[i] = w
         if due:
             latest = {}
             for name, (acc, _) in _evaluate(model, x_val, y_val, set(NAMES) - set(diverged)).items():

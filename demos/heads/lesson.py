@@ -6,8 +6,10 @@ output layer ("head") and loss:
 * multiclass   which digit is it?    10 logits, a softmax, cross-entropy
 * multi-label  which tags apply?     3 logits, a sigmoid per tag, BCE per tag
                (even, five or more, round: 0 6 8 9). An 8 has all three tags, a 1 none.
-Three classic mistakes train next to them. All six networks start from the same hidden layers
-and see the same batches: only the head and the loss differ.
+Three classic mistakes train next to them: a softmax before a loss that applies its own, a
+softmax over tags that are not exclusive, and mean squared error on softmax probabilities.
+All six networks start from the same hidden layers and see the same batches: only the head
+and the loss differ.
 
 Run it on its own:  python lesson.py
 """
@@ -40,7 +42,7 @@ def loss_fn(name, logits, y):
         return F.binary_cross_entropy_with_logits(logits, tags(y))
     if name == "double_softmax":  # MISTAKE: probabilities into a loss that softmaxes again
         return F.cross_entropy(logits.softmax(dim=1), y)
-    if name == "multilabel_softmax":  # MISTAKE: softmax makes the three tags share one 1
+    if name == "multilabel_softmax":  # MISTAKE: softmax makes the tags' probabilities sum to 1
         return F.binary_cross_entropy(logits.softmax(dim=1), tags(y))
     # MISTAKE: a regression loss on probabilities, flat exactly where the model is badly wrong
     return F.mse_loss(logits.softmax(dim=1), F.one_hot(y, 10).float())
@@ -65,6 +67,7 @@ def evaluate(name, model, x, y):
 
 
 def make_model(hidden, outputs, seed):
+    """The same MLP for every setup; only its last layer, the head, differs in width."""
     torch.manual_seed(seed)  # the same seed: every model starts from the same hidden layers
     return nn.Sequential(nn.Linear(64, hidden), nn.ReLU(), nn.Linear(hidden, hidden), nn.ReLU(),
                          nn.Linear(hidden, outputs))
