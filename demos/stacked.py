@@ -8,6 +8,8 @@ lessons never do (they train plain nn.Sequential models).
 
 from __future__ import annotations
 
+from typing import Sequence
+
 import torch
 import torch.nn.functional as F
 from torch import nn
@@ -37,12 +39,23 @@ class StackedMLP(nn.Module):
 
     def __init__(self, copies: int, init: list[LayerInit]) -> None:
         super().__init__()
-        self.weights = nn.ParameterList(
-            nn.Parameter(w.t().unsqueeze(0).repeat(copies, 1, 1)) for w, _ in init
-        )
-        self.biases = nn.ParameterList(
-            nn.Parameter(b.view(1, 1, -1).repeat(copies, 1, 1)) for _, b in init
-        )
+        self.weights, self.biases = _stack([init] * copies)
+
+    @classmethod
+    def from_inits(cls, inits: Sequence[list[LayerInit]]) -> "StackedMLP":
+        """One copy per entry of `inits`, each starting from its own weights (`linear_layers`
+        reads them from a plain model).
+
+        Copies may differ in how many outputs they have (heads of 1, 3 and 10 outputs): the
+        narrower ones are padded with zero rows up to the widest. Those are outputs a copy
+        ignores: its loss reads only its first outputs, so the padded weights get no gradient
+        and stay 0 under SGD (with momentum) and Adam, which move a weight only when some
+        gradient has reached it.
+        """
+        model = cls.__new__(cls)
+        nn.Module.__init__(model)
+        model.weights, model.biases = _stack(inits)
+        return model
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         last = len(self.weights) - 1
@@ -51,6 +64,24 @@ class StackedMLP(nn.Module):
             if i < last:
                 x = torch.relu(x)
         return x
+
+
+def linear_layers(model: nn.Module) -> list[LayerInit]:
+    """The (weight, bias) of every nn.Linear of a plain model, in order (copies, detached)."""
+    return [(m.weight.detach().clone(), m.bias.detach().clone())
+            for m in model.modules() if isinstance(m, nn.Linear)]
+
+
+def _stack(inits: Sequence[list[LayerInit]]) -> tuple[nn.ParameterList, nn.ParameterList]:
+    """Stacked (copies, fan_in, fan_out) weights and (copies, 1, fan_out) biases, each layer
+    padded with zero outputs to its widest copy."""
+    weights, biases = nn.ParameterList(), nn.ParameterList()
+    for layer in zip(*inits):
+        fan_out = max(w.shape[0] for w, _ in layer)
+        # F.pad's (0, k) adds k zeros at the end of the last axis: the outputs' axis here.
+        weights.append(nn.Parameter(torch.stack([F.pad(w.t(), (0, fan_out - len(b))) for w, b in layer])))
+        biases.append(nn.Parameter(torch.stack([F.pad(b, (0, fan_out - len(b))).view(1, -1) for _, b in layer])))
+    return weights, biases
 
 
 def add_cross_entropy_gradients(model: StackedMLP, x: torch.Tensor, targets: torch.Tensor) -> torch.Tensor:
@@ -86,6 +117,33 @@ def add_cross_entropy_gradients(model: StackedMLP, x: torch.Tensor, targets: tor
             if i > 0:  # a ReLU's output is > 0 exactly where its slope is 1
                 delta = torch.bmm(delta, w.transpose(1, 2)).mul_(inputs[i] > 0)
     return loss
+
+
+def forward_keeping_inputs(model: StackedMLP, x: torch.Tensor) -> tuple[torch.Tensor, list[torch.Tensor]]:
+    """The forward pass without autograd: the logits, and what each layer received (the
+    weight gradients of `add_backward` need it)."""
+    last = len(model.weights) - 1
+    inputs = []
+    with torch.no_grad():
+        for i, (w, b) in enumerate(zip(model.weights, model.biases)):
+            inputs.append(x)
+            x = torch.baddbmm(b, x, w)
+            if i < last:
+                x = x.relu()
+    return x, inputs
+
+
+def add_backward(model: StackedMLP, inputs: list[torch.Tensor], delta: torch.Tensor) -> None:
+    """Backpropagation by hand from any loss: `delta` is ∂loss/∂logits, (copies, N, outputs),
+    `inputs` come from `forward_keeping_inputs`. Adds every weight's gradient to its .grad,
+    with the chain rule of `add_cross_entropy_gradients` (which starts from δ = p − one-hot)."""
+    with torch.no_grad():
+        for i in range(len(model.weights) - 1, -1, -1):
+            w = model.weights[i]
+            w.grad.baddbmm_(inputs[i].transpose(1, 2), delta)
+            model.biases[i].grad.add_(delta.sum(dim=1, keepdim=True))
+            if i > 0:  # a ReLU's output is > 0 exactly where its slope is 1
+                delta = torch.bmm(delta, w.transpose(1, 2)).mul_(inputs[i] > 0)
 
 
 def per_copy_loss(logits: torch.Tensor, y: torch.Tensor, reduction: str = "mean") -> torch.Tensor:
