@@ -11,6 +11,18 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures"
 APP = ROOT / "studyapp" / "app.py"
 
 
+@pytest.fixture(autouse=True, scope="session")
+def demo_threads():
+    """Demos train in tests on as many PyTorch threads as the app gives a run (half the cores):
+    on a busy 2-core machine, two threads waiting for each other at every tiny op made single
+    runs many times slower."""
+    import torch
+
+    from demos.framework import demo_thread_count
+
+    torch.set_num_threads(demo_thread_count())
+
+
 @pytest.fixture(autouse=True)
 def isolated_progress_db(tmp_path: Path, monkeypatch) -> Path:
     """Every test (and every process it starts) keeps progress in its own file, never the user's."""
