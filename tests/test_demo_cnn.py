@@ -16,10 +16,19 @@ from hypothesis import strategies as st
 from demos import conv_shapes
 from demos.cnn import DEMO
 from demos.cnn.lesson import KERNELS, PHOTOS, make_cnn, make_mlp, move
-from demos.framework import ParamError
+from demos.device import torch_threads
+from demos.framework import ParamError, demo_thread_count
 
 CPU = torch.device("cpu")
 TINY = {"steps": 20}
+
+
+@pytest.fixture(autouse=True, scope="module")
+def threads_as_in_the_app():
+    # The app gives a demo half the cores: tiny ops split over more threads wait for each
+    # other, and on a busy 2-core machine that made a 20-step run 15 times slower.
+    with torch_threads(demo_thread_count()):
+        yield
 
 
 def run(seed: int = 0, stop: threading.Event | None = None, report=None, **params):

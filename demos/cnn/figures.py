@@ -49,17 +49,26 @@ def summary(m: Mapping[str, float], settings: Mapping[str, Value]) -> T:
     cnn, mlp = _pct(m["cnn_test_acc"]), _pct(m["mlp_test_acc"])
     cnn_moved, mlp_moved = _pct(m["cnn_shifted_acc"]), _pct(m["mlp_shifted_acc"])
     cnn_n, mlp_n = int(m["cnn_params"]), int(m["mlp_params"])
+    if m["cnn_shifted_acc"] >= m["mlp_shifted_acc"] + 0.03:
+        moved = T(f"the CNN keeps {cnn_moved} and the MLP falls to {mlp_moved}",
+                  f"CNN은 {cnn_moved}를 유지하고 MLP는 {mlp_moved}로 떨어집니다")
+    else:
+        moved = T(f"the CNN gets {cnn_moved} and the MLP {mlp_moved}",
+                  f"CNN은 {cnn_moved}, MLP는 {mlp_moved}를 맞힙니다")
+    # A model that stays near 10% (guessing) has not learned: say so rather than compare it.
+    stuck = [name for key, name in MODELS.items() if m[f"{key}_test_acc"] < 0.5]
+    hint = (T(f" The {' and the '.join(stuck)} barely learned: try a smaller learning rate or more steps.",
+              f" {' 및 '.join(stuck)}은 거의 학습하지 못했습니다. 학습률을 낮추거나 스텝을 늘려 보세요.")
+            if stuck else T("", ""))
     _, ok = photo_formula(m, int(settings["stride"]), int(settings["padding"]))
     out = f"{int(m['torch_out_h'])}×{int(m['torch_out_w'])}"
     return T(
         f"On centred test digits the CNN ({cnn_n:,} parameters) reaches {cnn} and the MLP "
-        f"({mlp_n:,}) {mlp}. Moved {shift} px, which neither saw in training, the CNN keeps {cnn_moved} "
-        f"and the MLP falls to {mlp_moved}. On the photo the output-size formula "
-        f"{'matches' if ok else 'does NOT match'} PyTorch's {out}.",
+        f"({mlp_n:,}) {mlp}. Moved {shift} px, which neither saw in training, {moved.en}.{hint.en} "
+        f"On the photo the output-size formula {'matches' if ok else 'does NOT match'} PyTorch's {out}.",
         f"가운데 정렬된 테스트 숫자에서 CNN(파라미터 {cnn_n:,}개)은 {cnn}, MLP({mlp_n:,}개)는 {mlp}를 "
-        f"맞힙니다. 두 모델 모두 학습 때 본 적 없는 {shift}픽셀 이동한 숫자에서는 CNN이 {cnn_moved}를 "
-        f"유지하고 MLP는 {mlp_moved}로 떨어집니다. 사진에서 출력 크기 공식은 PyTorch가 낸 {out} 크기와 "
-        f"{'일치합니다' if ok else '일치하지 않습니다'}.",
+        f"맞힙니다. 두 모델 모두 학습 때 본 적 없는 {shift}픽셀 이동한 숫자에서는 {moved.ko}.{hint.ko} "
+        f"사진에서 출력 크기 공식은 PyTorch가 낸 {out} 크기와 {'일치합니다' if ok else '일치하지 않습니다'}.",
     )
 
 
@@ -126,7 +135,7 @@ def _gallery(result: Result, lang: str) -> go.Figure:
                                      showscale=False, hoverinfo="skip"), row=r, col=digit + 1)
     _square_pixels(fig, 20)
     fig.update_yaxes(title_text=T("centred", "가운데")(lang), row=1, col=1)
-    fig.update_yaxes(title_text=T(f"moved {shift} px →", f"{shift}픽셀 →")(lang), row=2, col=1)
+    fig.update_yaxes(title_text=T(f"moved {shift} px →", f"{shift}픽셀 이동 →")(lang), row=2, col=1)
     style(fig, height=460, legend_below=False, title=T(
         "One test digit of each class (0 to 9), and what each model calls it",
         "클래스마다 테스트 숫자 하나(0~9)와 각 모델의 예측")(lang))
@@ -146,9 +155,10 @@ def _shapes(result: Result, lang: str) -> go.Figure:
                                         f"{parameters:,}", "✓" if same else "✗")):
             cells[column].append(value)
     header = [T("layer", "층")(lang), T("formula predicts", "공식의 예측")(lang),
-              T("forward pass gives", "순전파 결과")(lang), T("parameters", "파라미터 수")(lang), ""]
+              T("forward pass gives", "순전파 결과")(lang), T("parameters", "파라미터 수")(lang),
+              T("match", "일치")(lang)]
     fig = go.Figure(go.Table(
-        columnwidth=[3.6, 1.6, 1.6, 1.2, 0.4],
+        columnwidth=[3.6, 1.6, 1.6, 1.2, 0.6],
         header={"values": header, "align": "left", "font": {"size": 15}, "height": 32},
         cells={"values": cells, "align": "left", "font": {"size": 15}, "height": 30}))
     total = sum(parameters for _, _, parameters, _ in layers)

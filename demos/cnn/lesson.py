@@ -9,7 +9,7 @@ and, on the same batches, an MLP with about as many parameters. On the centred t
 both do well. Then every test digit is moved by a pixel or two. The MLP has one weight per
 pixel, so a moved stroke lands on weights that never saw it. The CNN slides the same small
 filters over every position (weight sharing) and max-pooling shrugs off small moves, so it
-keeps far more of its accuracy. Neither model ever saw a moved digit while training.
+keeps clearly more of its accuracy. Neither model ever saw a moved digit while training.
 
 Part 2 slides a classic hand-made kernel over a real photo with the stride and padding you
 choose; the output is floor((H + 2P - K) / S) + 1 pixels high.
@@ -84,12 +84,9 @@ def train(steps=400, lr=1e-2, filters1=6, filters2=16, shift=1, digit=7, photo="
     x_train, y_train = x_train.to(device), y_train.to(device)
     x_test, y_test = x_test.to(device), y_test.to(device)
 
-    cnn = make_cnn(filters1, filters2)
-    models = {"cnn": cnn, "mlp": make_mlp(sum(p.numel() for p in cnn.parameters()))}
-    optimizers = {}
-    for name, model in models.items():
-        model.to(device)
-        optimizers[name] = torch.optim.Adam(model.parameters(), lr=lr)
+    cnn = make_cnn(filters1, filters2).to(device)
+    models = {"cnn": cnn, "mlp": make_mlp(sum(p.numel() for p in cnn.parameters())).to(device)}
+    optimizers = {name: torch.optim.Adam(m.parameters(), lr=lr) for name, m in models.items()}
 
     # Mini-batches of 64 digits, a fresh shuffle each epoch; both models get the same ones.
     batches = []
