@@ -22,6 +22,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable
 
+from demos import conv_shapes
+
 
 class GeneratorError(ValueError):
     """These settings describe no valid layer (e.g. a kernel larger than the padded input)."""
@@ -43,39 +45,33 @@ class Generator:
 
 
 # --- convolution and pooling ----------------------------------------------------------------
+# The formulas and the measuring live in demos/conv_shapes.py, shared with the CNN demo: the
+# formula refuses a window that does not fit, PyTorch gives the answer.
 
 
 def conv2d_output_size(in_size: int, kernel: int, stride: int, padding: int) -> int:
     """Height (= width) of the output of a square Conv2d on a square input."""
-    import torch
-    from torch import nn
-
-    if in_size + 2 * padding < kernel:
-        raise GeneratorError(f"kernel {kernel} is larger than the padded input {in_size + 2 * padding}")
-    layer = nn.Conv2d(1, 1, kernel_size=kernel, stride=stride, padding=padding)
-    with torch.no_grad():
-        out = layer(torch.zeros(1, 1, in_size, in_size))
-    return int(out.shape[-1])
+    try:
+        conv_shapes.output_size(in_size, kernel, stride, padding)
+    except ValueError as error:
+        raise GeneratorError(str(error)) from None
+    return conv_shapes.measured_output_size(in_size, kernel, stride, padding, layer="conv")
 
 
 def conv2d_parameter_count(in_channels: int, out_channels: int, kernel: int, bias: bool) -> int:
     """Learnable numbers in a Conv2d: one kernel per (output, input) channel pair, plus biases."""
-    from torch import nn
-
-    layer = nn.Conv2d(in_channels, out_channels, kernel_size=kernel, bias=bias)
-    return sum(p.numel() for p in layer.parameters())
+    return conv_shapes.measured_conv2d_parameter_count(in_channels, out_channels, kernel, bias)
 
 
 def maxpool2d_output_size(in_size: int, kernel: int, stride: int) -> int:
     """Height (= width) of the output of a square MaxPool2d on a square input."""
-    import torch
-    from torch import nn
-
-    if in_size < kernel:
-        raise GeneratorError(f"pooling window {kernel} is larger than the input {in_size}")
-    with torch.no_grad():
-        out = nn.MaxPool2d(kernel_size=kernel, stride=stride)(torch.zeros(1, 1, in_size, in_size))
-    return int(out.shape[-1])
+    try:
+        conv_shapes.output_size(in_size, kernel, stride)
+    except conv_shapes.WindowTooLarge:
+        raise GeneratorError(f"pooling window {kernel} is larger than the input {in_size}") from None
+    except ValueError as error:
+        raise GeneratorError(str(error)) from None
+    return conv_shapes.measured_output_size(in_size, kernel, stride, layer="maxpool")
 
 
 # --- fully connected layers -------------------------------------------------------------------
