@@ -61,7 +61,8 @@ def test_every_lesson_runs_on_its_own_and_prints_its_metrics():
     # One child process runs each lesson file as `python lesson.py` would (as __main__), so
     # PyTorch is imported once for all of them.
     paths = [str(get_demo(d).lesson_path()) for d in SPLIT]
-    code = ("import runpy, sys\n"
+    code = ("import runpy, sys, torch\n"
+            "torch.set_num_threads(1)  # as the app runs a demo on a 2-core machine\n"
             "for path in sys.argv[1:]:\n"
             "    print('=== ' + path, flush=True)\n"
             "    runpy.run_path(path, run_name='__main__')\n")
