@@ -89,7 +89,8 @@ def train(folds=5, train_size=300, stratified=True, leak="none", epochs=60, hidd
             run["optimizer"].step()
             history["val acc"][k].append(accuracy(run["model"], *run["val"]))
         history["epoch"].append(epoch)
-        if report(epoch, epochs, {f"fold {k + 1}": history["val acc"][k][-1] for k in range(folds)}):
+        latest = {f"fold {k + 1}": curve[-1] for k, curve in enumerate(history["val acc"])}
+        if report(epoch, epochs, latest):
             break  # the learner pressed Stop: score what was trained so far
 
     # The cross-validation score: the mean of the K fold scores, and their spread.
