@@ -45,7 +45,7 @@ def test_every_image_validates_exactly_once_and_stratified_folds_share_out_each_
 
 
 def test_stratified_folds_keep_the_class_mix_and_plain_folds_do_not():
-    for seed in SEEDS:
+    for seed in SEEDS[:2]:
         strat, _ = run(seed, epochs=10)
         plain, _ = run(seed, epochs=10, stratified=False)
         # a stratified fold of 60 images can be off by at most about one image per class
@@ -73,7 +73,7 @@ def test_scaling_statistics_from_all_the_data_barely_move_the_score_on_digits():
 
 
 def test_the_spread_of_the_fold_scores_shrinks_with_more_data_and_grows_with_k():
-    spread = {(k, n): statistics.mean(run(seed, folds=k, train_size=n, epochs=40)[0].metrics["cv_std"]
+    spread = {(k, n): statistics.mean(run(seed, folds=k, train_size=n, epochs=30)[0].metrics["cv_std"]
                                       for seed in SEEDS)
               for k, n in ((5, 100), (5, 1000), (2, 300), (10, 300))}
     assert spread[5, 1000] < spread[5, 100] / 2

@@ -60,7 +60,8 @@ def _curves(result: Result, lang: str) -> go.Figure:
     fig = go.Figure()
     for k, ys in enumerate(curves):
         fig.add_trace(go.Scatter(x=epochs, y=ys, mode="lines", name=fold_name(k + 1)(lang),
-                                 line={"color": PALETTE[k % 6], "width": 1.5}, opacity=0.8))
+                                 line={"color": PALETTE[k % 6], "width": 1.5, "dash": "solid" if k < 6 else "dash"},
+                                 opacity=0.8))
     mean = [sum(values) / len(values) for values in zip(*curves)]
     fig.add_trace(go.Scatter(x=epochs, y=mean, mode="lines", name=T("mean of the folds", "폴드 평균")(lang),
                              line={"color": MEAN_COLOR, "width": 4}))
