@@ -174,3 +174,56 @@ GENERATORS: dict[str, Generator] = {
                   "weight after one SGD step with L2 weight decay"),
     )
 }
+
+
+# --- evaluation (K-fold cross-validation) -----------------------------------------------------
+
+
+def cv_mean_score(a1: float, a2: float, a3: float, a4: float, a5: float) -> float:
+    """The 5-fold cross-validation score: the mean of the five fold scores."""
+    import torch
+
+    return float(torch.tensor([a1, a2, a3, a4, a5], dtype=torch.float64).mean())
+
+
+def cv_std_score(a1: float, a2: float, a3: float, a4: float, a5: float, unbiased: bool) -> float:
+    """Standard deviation of five fold scores: the sample one (divides by K - 1) or, with
+    `unbiased` false, the population one (divides by K)."""
+    import torch
+
+    return float(torch.tensor([a1, a2, a3, a4, a5], dtype=torch.float64).std(correction=int(unbiased)))
+
+
+def kfold_rows(images: int, folds: int, validation: bool) -> int:
+    """Images one model of K-fold cross-validation trains on (or, with `validation`, is
+    scored on), counted from the folds the K-fold demo's lesson makes."""
+    import torch
+
+    from demos.kfold.lesson import make_folds
+
+    if not 2 <= folds <= images:
+        raise GeneratorError(f"{folds} folds need at least {folds} images and at least 2 folds")
+    fold = make_folds(torch.zeros(images, dtype=torch.long), folds, False, torch.Generator().manual_seed(0))
+    return int((fold == 0).sum()) if validation else int((fold != 0).sum())
+
+
+def cv_trainings(outer_folds: int, inner_folds: int, settings: int, refit: bool) -> int:
+    """Trainings of (nested) cross-validation: in each of the outer rounds, every setting is
+    trained once per inner fold, and (with `refit`) the chosen one once more on the whole outer
+    training part. One outer fold means plain tuning by cross-validation plus a final refit."""
+    return outer_folds * (inner_folds * settings + int(refit))
+
+
+GENERATORS.update({
+    g.name: g
+    for g in (
+        Generator("cv-mean", ("a1", "a2", "a3", "a4", "a5"), cv_mean_score,
+                  "cross-validation score: mean of five fold scores"),
+        Generator("cv-std", ("a1", "a2", "a3", "a4", "a5", "unbiased"), cv_std_score,
+                  "standard deviation of five fold scores"),
+        Generator("kfold-rows", ("images", "folds", "validation"), kfold_rows,
+                  "images one K-fold model trains on (or validates on)"),
+        Generator("cv-trainings", ("outer_folds", "inner_folds", "settings", "refit"), cv_trainings,
+                  "number of trainings of (nested) cross-validation"),
+    )
+})

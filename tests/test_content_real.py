@@ -18,10 +18,19 @@ def test_bundled_content_has_no_errors():
 def test_overfitting_topic_covers_the_required_terms():
     topic = load_content(ROOT / "content").topic("overfitting")
     ids = {card.id for card in topic.cards}
-    assert {"overfitting", "underfitting", "generalization", "training-set", "validation-set", "test-set",
+    assert {"overfitting", "underfitting", "generalization",
             "dropout", "weight-decay", "early-stopping", "batch-normalization", "data-augmentation",
             "overloading", "overriding", "overflow"} <= ids
     assert "overfitting" in topic.demos and topic.questions
+
+
+def test_evaluation_topic_covers_the_required_terms():
+    topic = load_content(ROOT / "content").topic("evaluation")
+    ids = {card.id for card in topic.cards}
+    assert {"training-set", "validation-set", "test-set", "hold-out-validation", "cross-validation",
+            "k-fold-cross-validation", "cv-score-spread", "stratified-k-fold", "leave-one-out",
+            "data-leakage", "group-k-fold", "nested-cross-validation"} <= ids
+    assert "kfold" in topic.demos and topic.questions
 
 
 def test_every_topic_file_points_editors_at_the_schema():
