@@ -45,4 +45,5 @@ DEMO = Demo(
     live=figures.LIVE,
     figures=figures.figures,
     summary=figures.summary,
+    heaviest={"leak": "duplicates"},  # every image twice: the most rows to train on
 )
