@@ -27,6 +27,13 @@ def init_mlp(sizes: tuple[int, ...], generator: torch.Generator) -> list[LayerIn
     return layers
 
 
+def init_from(model: nn.Module) -> list[LayerInit]:
+    """The weights and biases of a plain model's nn.Linear layers, in order: start a stacked
+    copy from exactly the numbers a lesson's nn.Sequential drew."""
+    return [(layer.weight.detach().clone(), layer.bias.detach().clone())
+            for layer in model.modules() if isinstance(layer, nn.Linear)]
+
+
 class StackedMLP(nn.Module):
     """`copies` independent ReLU MLPs evaluated together, all starting from `init`.
 
@@ -102,3 +109,23 @@ def per_copy_loss(logits: torch.Tensor, y: torch.Tensor, reduction: str = "mean"
 def per_copy_accuracy(logits: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
     """Share of correct predictions of each copy: (copies,)."""
     return (logits.argmax(-1) == y).float().mean(dim=1)
+
+
+# --- the mini-batches a lesson draws --------------------------------------------------------
+
+
+def epoch_orders(n: int, epochs: int, device: torch.device | str = "cpu") -> torch.Tensor:
+    """`epochs` shuffled orders of n rows, shape (epochs, n): the very numbers a lesson gets
+    from `torch.randperm(n, device=device)` at the start of each epoch, when it seeded
+    PyTorch's global generator the same way and draws nothing else from it in between."""
+    if epochs == 0:
+        return torch.empty(0, n, dtype=torch.long, device=device)
+    return torch.stack([torch.randperm(n, device=device) for _ in range(epochs)])
+
+
+def epoch_batches(n: int, batch_size: int, steps: int, device: torch.device | str = "cpu") -> torch.Tensor:
+    """Row indices of `steps` mini-batches, shape (steps, batch_size), as a lesson takes them:
+    each epoch's `torch.randperm` order cut into whole batches, the ragged rest left out."""
+    per_epoch = n // batch_size
+    orders = epoch_orders(n, -(-steps // per_epoch), device)[:, : per_epoch * batch_size]
+    return orders.reshape(-1, batch_size)[:steps]
