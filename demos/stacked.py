@@ -60,13 +60,14 @@ class StackedMLP(nn.Module):
         return x
 
 
-def add_cross_entropy_gradients(model: StackedMLP, x: torch.Tensor, targets: torch.Tensor) -> torch.Tensor:
+def add_cross_entropy_gradients(model: StackedMLP, x: torch.Tensor, targets: torch.Tensor,
+                                weight: torch.Tensor | None = None) -> torch.Tensor:
     """Backpropagation written out by hand for the stacked ReLU MLP.
 
     x: (copies, N, features); targets: (N, classes) one-hot rows. Adds to every weight's .grad
-    the gradient of each copy's cross-entropy *summed* over the N rows, and returns those
-    summed losses, shape (copies,). The numbers are the ones `loss.sum().backward()` gives (a
-    test compares them). Why by hand: for a network this small, building and walking the
+    the gradient of each copy's cross-entropy *summed* over the N rows (times `weight`, one
+    number per copy, if given), and returns those summed losses, shape (copies,), unweighted.
+    The numbers are the ones `(weight * loss).sum().backward()` gives (a test compares them). Why by hand: for a network this small, building and walking the
     autograd graph costs more than the few matrix products themselves.
 
     The chain rule, from the output back:
@@ -74,11 +75,12 @@ def add_cross_entropy_gradients(model: StackedMLP, x: torch.Tensor, targets: tor
         ∂loss/∂W = inputᵀ δ,  ∂loss/∂b = Σ δ     for a layer computing input @ W + b
         δ ← (δ Wᵀ) ⊙ [input > 0]                 back through the layer, then its ReLU
     """
-    last = len(model.weights) - 1
+    weights, biases = list(model.weights), list(model.biases)  # once: ParameterList indexing is slow
+    last = len(weights) - 1
     with torch.no_grad():
         inputs = []  # what each layer received: its weight gradient needs it
         a = x
-        for i, (w, b) in enumerate(zip(model.weights, model.biases)):
+        for i, (w, b) in enumerate(zip(weights, biases)):
             inputs.append(a)
             a = torch.baddbmm(b, a, w)
             if i < last:
@@ -86,10 +88,12 @@ def add_cross_entropy_gradients(model: StackedMLP, x: torch.Tensor, targets: tor
         log_p = a.log_softmax(dim=-1)
         loss = -(log_p * targets).sum(dim=(1, 2))
         delta = log_p.exp_().sub_(targets)
+        if weight is not None:
+            delta.mul_(weight.view(-1, 1, 1))
         for i in range(last, -1, -1):
-            w = model.weights[i]
+            w = weights[i]
             w.grad.baddbmm_(inputs[i].transpose(1, 2), delta)
-            model.biases[i].grad.add_(delta.sum(dim=1, keepdim=True))
+            biases[i].grad.add_(delta.sum(dim=1, keepdim=True))
             if i > 0:  # a ReLU's output is > 0 exactly where its slope is 1
                 delta = torch.bmm(delta, w.transpose(1, 2)).mul_(inputs[i] > 0)
     return loss
