@@ -29,6 +29,13 @@ def init_mlp(sizes: tuple[int, ...], generator: torch.Generator) -> list[LayerIn
     return layers
 
 
+def init_from(model: nn.Module) -> list[LayerInit]:
+    """The weights and biases of a plain model's nn.Linear layers, in order: start a stacked
+    copy from exactly the numbers a lesson's nn.Sequential drew."""
+    return [(layer.weight.detach().clone(), layer.bias.detach().clone())
+            for layer in model.modules() if isinstance(layer, nn.Linear)]
+
+
 class StackedMLP(nn.Module):
     """`copies` independent ReLU MLPs evaluated together, all starting from `init`.
 
@@ -66,6 +73,7 @@ class StackedMLP(nn.Module):
         return x
 
 
+<<<<<<< HEAD
 def linear_layers(model: nn.Module) -> list[LayerInit]:
     """The (weight, bias) of every nn.Linear of a plain model, in order (copies, detached)."""
     return [(m.weight.detach().clone(), m.bias.detach().clone())
@@ -85,12 +93,16 @@ def _stack(inits: Sequence[list[LayerInit]]) -> tuple[nn.ParameterList, nn.Param
 
 
 def add_cross_entropy_gradients(model: StackedMLP, x: torch.Tensor, targets: torch.Tensor) -> torch.Tensor:
+=======
+def add_cross_entropy_gradients(model: StackedMLP, x: torch.Tensor, targets: torch.Tensor,
+                                weight: torch.Tensor | None = None) -> torch.Tensor:
+>>>>>>> opt
     """Backpropagation written out by hand for the stacked ReLU MLP.
 
     x: (copies, N, features); targets: (N, classes) one-hot rows. Adds to every weight's .grad
-    the gradient of each copy's cross-entropy *summed* over the N rows, and returns those
-    summed losses, shape (copies,). The numbers are the ones `loss.sum().backward()` gives (a
-    test compares them). Why by hand: for a network this small, building and walking the
+    the gradient of each copy's cross-entropy *summed* over the N rows (times `weight`, one
+    number per copy, if given), and returns those summed losses, shape (copies,), unweighted.
+    The numbers are the ones `(weight * loss).sum().backward()` gives (a test compares them). Why by hand: for a network this small, building and walking the
     autograd graph costs more than the few matrix products themselves.
 
     The chain rule, from the output back:
@@ -98,11 +110,12 @@ def add_cross_entropy_gradients(model: StackedMLP, x: torch.Tensor, targets: tor
         ∂loss/∂W = inputᵀ δ,  ∂loss/∂b = Σ δ     for a layer computing input @ W + b
         δ ← (δ Wᵀ) ⊙ [input > 0]                 back through the layer, then its ReLU
     """
-    last = len(model.weights) - 1
+    weights, biases = list(model.weights), list(model.biases)  # once: ParameterList indexing is slow
+    last = len(weights) - 1
     with torch.no_grad():
         inputs = []  # what each layer received: its weight gradient needs it
         a = x
-        for i, (w, b) in enumerate(zip(model.weights, model.biases)):
+        for i, (w, b) in enumerate(zip(weights, biases)):
             inputs.append(a)
             a = torch.baddbmm(b, a, w)
             if i < last:
@@ -110,10 +123,12 @@ def add_cross_entropy_gradients(model: StackedMLP, x: torch.Tensor, targets: tor
         log_p = a.log_softmax(dim=-1)
         loss = -(log_p * targets).sum(dim=(1, 2))
         delta = log_p.exp_().sub_(targets)
+        if weight is not None:
+            delta.mul_(weight.view(-1, 1, 1))
         for i in range(last, -1, -1):
-            w = model.weights[i]
+            w = weights[i]
             w.grad.baddbmm_(inputs[i].transpose(1, 2), delta)
-            model.biases[i].grad.add_(delta.sum(dim=1, keepdim=True))
+            biases[i].grad.add_(delta.sum(dim=1, keepdim=True))
             if i > 0:  # a ReLU's output is > 0 exactly where its slope is 1
                 delta = torch.bmm(delta, w.transpose(1, 2)).mul_(inputs[i] > 0)
     return loss
@@ -160,3 +175,23 @@ def per_copy_loss(logits: torch.Tensor, y: torch.Tensor, reduction: str = "mean"
 def per_copy_accuracy(logits: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
     """Share of correct predictions of each copy: (copies,)."""
     return (logits.argmax(-1) == y).float().mean(dim=1)
+
+
+# --- the mini-batches a lesson draws --------------------------------------------------------
+
+
+def epoch_orders(n: int, epochs: int, device: torch.device | str = "cpu") -> torch.Tensor:
+    """`epochs` shuffled orders of n rows, shape (epochs, n): the very numbers a lesson gets
+    from `torch.randperm(n, device=device)` at the start of each epoch, when it seeded
+    PyTorch's global generator the same way and draws nothing else from it in between."""
+    if epochs == 0:
+        return torch.empty(0, n, dtype=torch.long, device=device)
+    return torch.stack([torch.randperm(n, device=device) for _ in range(epochs)])
+
+
+def epoch_batches(n: int, batch_size: int, steps: int, device: torch.device | str = "cpu") -> torch.Tensor:
+    """Row indices of `steps` mini-batches, shape (steps, batch_size), as a lesson takes them:
+    each epoch's `torch.randperm` order cut into whole batches, the ragged rest left out."""
+    per_epoch = n // batch_size
+    orders = epoch_orders(n, -(-steps // per_epoch), device)[:, : per_epoch * batch_size]
+    return orders.reshape(-1, batch_size)[:steps]
