@@ -18,24 +18,6 @@ from torch import nn
 LayerInit = tuple[torch.Tensor, torch.Tensor]
 
 
-def init_mlp(sizes: tuple[int, ...], generator: torch.Generator) -> list[LayerInit]:
-    """nn.Linear's default initialization (uniform in ±1/sqrt(fan_in)), drawn from `generator`."""
-    layers = []
-    for fan_in, fan_out in zip(sizes, sizes[1:]):
-        bound = 1.0 / fan_in**0.5
-        weight = torch.empty(fan_out, fan_in).uniform_(-bound, bound, generator=generator)
-        bias = torch.empty(fan_out).uniform_(-bound, bound, generator=generator)
-        layers.append((weight, bias))
-    return layers
-
-
-def init_from(model: nn.Module) -> list[LayerInit]:
-    """The weights and biases of a plain model's nn.Linear layers, in order: start a stacked
-    copy from exactly the numbers a lesson's nn.Sequential drew."""
-    return [(layer.weight.detach().clone(), layer.bias.detach().clone())
-            for layer in model.modules() if isinstance(layer, nn.Linear)]
-
-
 class StackedMLP(nn.Module):
     """`copies` independent ReLU MLPs evaluated together, all starting from `init`.
 
@@ -73,9 +55,9 @@ class StackedMLP(nn.Module):
         return x
 
 
-<<<<<<< HEAD
 def linear_layers(model: nn.Module) -> list[LayerInit]:
-    """The (weight, bias) of every nn.Linear of a plain model, in order (copies, detached)."""
+    """The (weight, bias) of every nn.Linear of a plain model, in order (copies, detached):
+    start a stacked copy from exactly the numbers a lesson's nn.Sequential drew."""
     return [(m.weight.detach().clone(), m.bias.detach().clone())
             for m in model.modules() if isinstance(m, nn.Linear)]
 
@@ -92,55 +74,41 @@ def _stack(inits: Sequence[list[LayerInit]]) -> tuple[nn.ParameterList, nn.Param
     return weights, biases
 
 
-def add_cross_entropy_gradients(model: StackedMLP, x: torch.Tensor, targets: torch.Tensor) -> torch.Tensor:
-=======
 def add_cross_entropy_gradients(model: StackedMLP, x: torch.Tensor, targets: torch.Tensor,
                                 weight: torch.Tensor | None = None) -> torch.Tensor:
->>>>>>> opt
     """Backpropagation written out by hand for the stacked ReLU MLP.
 
     x: (copies, N, features); targets: (N, classes) one-hot rows. Adds to every weight's .grad
     the gradient of each copy's cross-entropy *summed* over the N rows (times `weight`, one
     number per copy, if given), and returns those summed losses, shape (copies,), unweighted.
-    The numbers are the ones `(weight * loss).sum().backward()` gives (a test compares them). Why by hand: for a network this small, building and walking the
-    autograd graph costs more than the few matrix products themselves.
+    The numbers are the ones `(weight * loss).sum().backward()` gives (a test compares them).
+    Why by hand: for a network this small, building and walking the autograd graph costs more
+    than the few matrix products themselves.
 
     The chain rule, from the output back:
         δ = softmax(logits) − one-hot            ∂loss/∂logits of the summed cross-entropy
         ∂loss/∂W = inputᵀ δ,  ∂loss/∂b = Σ δ     for a layer computing input @ W + b
         δ ← (δ Wᵀ) ⊙ [input > 0]                 back through the layer, then its ReLU
     """
-    weights, biases = list(model.weights), list(model.biases)  # once: ParameterList indexing is slow
-    last = len(weights) - 1
+    logits, inputs = forward_keeping_inputs(model, x)
     with torch.no_grad():
-        inputs = []  # what each layer received: its weight gradient needs it
-        a = x
-        for i, (w, b) in enumerate(zip(weights, biases)):
-            inputs.append(a)
-            a = torch.baddbmm(b, a, w)
-            if i < last:
-                a = a.relu()
-        log_p = a.log_softmax(dim=-1)
+        log_p = logits.log_softmax(dim=-1)
         loss = -(log_p * targets).sum(dim=(1, 2))
         delta = log_p.exp_().sub_(targets)
         if weight is not None:
             delta.mul_(weight.view(-1, 1, 1))
-        for i in range(last, -1, -1):
-            w = weights[i]
-            w.grad.baddbmm_(inputs[i].transpose(1, 2), delta)
-            biases[i].grad.add_(delta.sum(dim=1, keepdim=True))
-            if i > 0:  # a ReLU's output is > 0 exactly where its slope is 1
-                delta = torch.bmm(delta, w.transpose(1, 2)).mul_(inputs[i] > 0)
+    add_backward(model, inputs, delta)
     return loss
 
 
 def forward_keeping_inputs(model: StackedMLP, x: torch.Tensor) -> tuple[torch.Tensor, list[torch.Tensor]]:
     """The forward pass without autograd: the logits, and what each layer received (the
     weight gradients of `add_backward` need it)."""
-    last = len(model.weights) - 1
+    weights, biases = list(model.weights), list(model.biases)  # once: ParameterList indexing is slow
+    last = len(weights) - 1
     inputs = []
     with torch.no_grad():
-        for i, (w, b) in enumerate(zip(model.weights, model.biases)):
+        for i, (w, b) in enumerate(zip(weights, biases)):
             inputs.append(x)
             x = torch.baddbmm(b, x, w)
             if i < last:
@@ -152,11 +120,12 @@ def add_backward(model: StackedMLP, inputs: list[torch.Tensor], delta: torch.Ten
     """Backpropagation by hand from any loss: `delta` is ∂loss/∂logits, (copies, N, outputs),
     `inputs` come from `forward_keeping_inputs`. Adds every weight's gradient to its .grad,
     with the chain rule of `add_cross_entropy_gradients` (which starts from δ = p − one-hot)."""
+    weights, biases = list(model.weights), list(model.biases)  # once: ParameterList indexing is slow
     with torch.no_grad():
-        for i in range(len(model.weights) - 1, -1, -1):
-            w = model.weights[i]
+        for i in range(len(weights) - 1, -1, -1):
+            w = weights[i]
             w.grad.baddbmm_(inputs[i].transpose(1, 2), delta)
-            model.biases[i].grad.add_(delta.sum(dim=1, keepdim=True))
+            biases[i].grad.add_(delta.sum(dim=1, keepdim=True))
             if i > 0:  # a ReLU's output is > 0 exactly where its slope is 1
                 delta = torch.bmm(delta, w.transpose(1, 2)).mul_(inputs[i] > 0)
 

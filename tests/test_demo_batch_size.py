@@ -13,7 +13,7 @@ import torch
 from demos.batch_size import DEMO, engine, lesson
 from demos.device import torch_threads
 from demos.framework import ParamError, demo_thread_count
-from demos.stacked import StackedMLP, add_cross_entropy_gradients, init_mlp, per_copy_loss
+from demos.stacked import StackedMLP, add_cross_entropy_gradients, linear_layers, per_copy_loss
 
 CPU = torch.device("cpu")
 N = 1437  # training images: the content cards count on this number
@@ -107,7 +107,9 @@ def test_chunk_plan_gives_ceil_n_over_b_steps_covering_every_image(sizes):
 def test_hand_written_backward_matches_autograd(sizes):
     generator = torch.Generator().manual_seed(1)
     copies, rows, classes = 3, 9, sizes[-1]
-    init = init_mlp(sizes, generator)
+    torch.manual_seed(1)
+    layers = [torch.nn.Linear(fan_in, fan_out) for fan_in, fan_out in zip(sizes, sizes[1:])]
+    init = linear_layers(torch.nn.Sequential(*layers))
     x = torch.randn(copies, rows, sizes[0], generator=generator)  # a different input per copy
     y = torch.randint(0, classes, (rows,), generator=generator)
     weight = torch.tensor([1.0, 0.25, 3.0])  # each copy's share of the gradient

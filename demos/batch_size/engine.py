@@ -28,7 +28,7 @@ from torch import nn
 
 from demos.batch_size.lesson import HIDDEN, jitter
 from demos.data import split_digits
-from demos.stacked import StackedMLP, add_cross_entropy_gradients, epoch_orders, init_from, per_copy_accuracy, \
+from demos.stacked import StackedMLP, add_cross_entropy_gradients, epoch_orders, linear_layers, per_copy_accuracy, \
     per_copy_loss
 
 
@@ -132,7 +132,7 @@ def train(batch_sizes="8, 32, 128, full", epochs=10, lr=0.2, *, device="cpu", se
     # SGD on each batch's mean loss: every chunk adds lr / (images in its batch) times its
     # summed gradient to .grad, and a step subtracts .grad from the weights.
     shares = (lr * plan.share).to(device)
-    model = StackedMLP(copies, init_from(first)).to(device)
+    model = StackedMLP(copies, linear_layers(first)).to(device)
     weights = list(model.parameters())
     for w in weights:
         w.grad = torch.zeros_like(w)

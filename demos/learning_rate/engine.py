@@ -20,7 +20,7 @@ from torch import nn
 
 from demos.data import split_digits
 from demos.learning_rate.lesson import HIDDEN, RANGE, SMOOTHING
-from demos.stacked import StackedMLP, epoch_batches, init_from, per_copy_accuracy, per_copy_loss
+from demos.stacked import StackedMLP, epoch_batches, linear_layers, per_copy_accuracy, per_copy_loss
 
 EARLY_STEPS = 100  # `agrees` compares every copy's curve this far, chaotic or not
 
@@ -62,7 +62,7 @@ def train(lr_min=1e-3, lr_max=100.0, count=6, steps=1000, batch_size=16, schedul
     first = nn.Sequential(nn.Linear(64, HIDDEN), nn.ReLU(), nn.Linear(HIDDEN, 10))  # the lesson's draws
     names = roles(count)
     copies, r = len(names), names.index("range_test")
-    model = StackedMLP(copies, init_from(first)).to(device)
+    model = StackedMLP(copies, linear_layers(first)).to(device)
     weights = list(model.parameters())
     table = lr_table(sweep, steps, schedule, schedule_lr)
     rates = table.to(device=device, dtype=torch.float32)

@@ -19,7 +19,7 @@ from torch import nn
 
 from demos.data import split_digits
 from demos.optimizers.lesson import BATCH, DIGITS_LRS, HIDDEN, OPTIMIZERS, SURFACES, TOO_BIG, measure
-from demos.stacked import StackedMLP, epoch_batches, init_from, per_copy_accuracy, per_copy_loss
+from demos.stacked import StackedMLP, epoch_batches, linear_layers, per_copy_accuracy, per_copy_loss
 
 NAMES = tuple(OPTIMIZERS)
 # torch.optim's defaults, which the lesson's optimizers use.
@@ -156,7 +156,7 @@ def race_on_digits(lrs: Mapping[str, float], beta: float, steps: int, device, se
     x_train, y_train, x_test, y_test = [t.to(device) for t in split_digits(360, seed)]
     first = nn.Sequential(nn.Linear(64, HIDDEN), nn.ReLU(), nn.Linear(HIDDEN, 10))  # the lesson's draws
     copies = len(NAMES)
-    model = StackedMLP(copies, init_from(first)).to(device)
+    model = StackedMLP(copies, linear_layers(first)).to(device)
     params = list(model.parameters())
     optimizer = FiveOptimizers(params, make_knobs(lrs, beta, dtype=torch.float32, device=device))
     batches = epoch_batches(len(y_train), BATCH, steps, device)  # the lesson's torch.randperm draws
