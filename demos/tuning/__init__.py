@@ -26,7 +26,7 @@ DEMO = Demo(
     lesson="demos.tuning.lesson",
     params=(
         Param("grid_points", T("Grid values per hyperparameter (k)", "그리드의 하이퍼파라미터당 값 개수 (k)"),
-              min=2, max=5,
+              min=2, max=4,
               help=T("The grid tries k × k configurations; random search gets as many trials, "
                      "successive halving starts 3 × k × k.",
                      "그리드는 k × k개의 설정을 시도합니다. 랜덤 서치도 같은 수만큼 시행하고, 연속 "

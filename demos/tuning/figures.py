@@ -119,6 +119,9 @@ def every_trial(result: Result, lang: str) -> go.Figure:
             ), row=1, col=col)
         _decades(fig, space["lr"], "x", col)
         _decades(fig, space[second], "y", col)
+        if second == "hidden":  # widths read best as powers of two
+            widths = [w for w in (8, 16, 32, 64, 128) if space[second][0] <= w <= space[second][1]]
+            fig.update_yaxes(tickvals=widths, ticktext=[str(w) for w in widths], row=1, col=col)
     if len(lengths) > 1:  # what the marker sizes mean (successive halving's rungs)
         for epochs in lengths:
             fig.add_trace(go.Scatter(x=[None], y=[None], mode="markers",
