@@ -93,7 +93,8 @@ def test_the_grids_learning_rates():
         assert "0.001, 0.055" in item and "3" in item
     narrowed = lesson.log_grid(0.1, 1.0, 3)
     assert [round(r, 2) for r in narrowed] == [0.1, 0.32, 1.0]
-    assert "(0.1, 0.32 and 1)" in question("tuning-q-predict-coarse-to-fine")
+    assert "are 0.1, 0.32 and 1" in question("tuning-q-predict-coarse-to-fine")
+    assert "become 0.1, 0.32 and 1" in card("coarse-to-fine")
 
 
 def test_the_seed_0_scores_the_cards_quote():
