@@ -214,6 +214,31 @@ def cv_trainings(outer_folds: int, inner_folds: int, settings: int, refit: bool)
     return outer_folds * (inner_folds * settings + int(refit))
 
 
+# --- hyperparameter search (tuning) -----------------------------------------------------------
+
+
+def random_search_hit_chance(trials: int, top_percent: float) -> float:
+    """Percent chance that at least one of `trials` independent random draws lands in the best
+    `top_percent` of the search space: 100 * (1 - (1 - p)^n), counted over every way to miss."""
+    if not 0 < top_percent < 100 or trials < 1:
+        raise GeneratorError("need at least one trial and a share strictly between 0% and 100%")
+    miss_all = (1 - top_percent / 100) ** trials
+    return 100 * (1 - miss_all)
+
+
+def halving_epochs(configs: int, min_epochs: int, keep_one_in: int, rungs: int, resume: bool) -> int:
+    """Epochs of training that successive halving spends: `configs` trials of `min_epochs`, then
+    the best 1/keep_one_in of them for keep_one_in times the epochs, for `rungs` rungs. Each
+    rung retrains its survivors from scratch, unless `resume` continues them from where they were."""
+    if configs < 1 or min_epochs < 1 or keep_one_in < 2 or rungs < 1:
+        raise GeneratorError("successive halving needs configurations, epochs, a factor >= 2 and a rung")
+    total, alive, epochs, trained = 0, configs, min_epochs, 0
+    for _ in range(rungs):
+        total += alive * (epochs - trained if resume else epochs)
+        alive, trained, epochs = max(1, alive // keep_one_in), epochs, epochs * keep_one_in
+    return total
+
+
 GENERATORS.update({
     g.name: g
     for g in (
@@ -225,5 +250,9 @@ GENERATORS.update({
                   "images one K-fold model trains on (or validates on)"),
         Generator("cv-trainings", ("outer_folds", "inner_folds", "settings", "refit"), cv_trainings,
                   "number of trainings of (nested) cross-validation"),
+        Generator("random-search-hit-chance", ("trials", "top_percent"), random_search_hit_chance,
+                  "percent chance that random search hits the best share of the space"),
+        Generator("halving-epochs", ("configs", "min_epochs", "keep_one_in", "rungs", "resume"), halving_epochs,
+                  "total epochs of training successive halving spends"),
     )
 })

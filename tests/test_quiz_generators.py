@@ -131,3 +131,48 @@ def test_deep_check_names_the_file_and_line(tmp_path):
     assert problems[0].endswith(":7: t-q1: generator 'conv2d-output' failed for every drawn setting: "
                                 "t-q1: no valid settings in 200 draws (kernel 9 is larger than the padded input 2)")
     assert ":13: t-q2: params: epochs: 1 is below the minimum 10" in problems[1]
+
+
+# --- hyperparameter search (tuning) -----------------------------------------------------------
+
+
+@FAST
+@given(trials=st.integers(1, 200), top=st.sampled_from([1, 2, 5, 10, 25, 50]))
+def test_random_search_hit_chance_is_one_minus_the_chance_of_missing_every_time(trials, top):
+    chance = GENERATORS["random-search-hit-chance"](trials=trials, top_percent=top)
+    assert chance == pytest.approx(100 * (1 - (1 - top / 100) ** trials))
+    assert top - 1e-9 <= chance <= 100  # never below the chance of a single trial
+
+
+def test_random_search_hit_chance_matches_torch_draws():
+    import torch
+
+    g = torch.Generator().manual_seed(0)
+    hits = (torch.rand(20_000, 60, generator=g) < 0.05).any(dim=1).float().mean().item()
+    assert 100 * hits == pytest.approx(GENERATORS["random-search-hit-chance"](trials=60, top_percent=5), abs=0.5)
+    with pytest.raises(GeneratorError):
+        GENERATORS["random-search-hit-chance"](trials=10, top_percent=100)
+
+
+@FAST
+@given(start=st.sampled_from([9, 27, 54, 81]), epochs=st.integers(1, 4), rungs=st.integers(1, 3))
+def test_halving_epochs_restarting_costs_the_same_per_rung(start, epochs, rungs):
+    # With 3^k configurations and eta = 3 every rung costs configs x min_epochs when each rung
+    # retrains from scratch; resuming saves the epochs the survivors already had.
+    restart = GENERATORS["halving-epochs"](configs=start, min_epochs=epochs, keep_one_in=3, rungs=rungs,
+                                           resume=False)
+    resume = GENERATORS["halving-epochs"](configs=start, min_epochs=epochs, keep_one_in=3, rungs=rungs,
+                                          resume=True)
+    assert restart == rungs * start * epochs
+    assert resume == start * epochs + sum(start // 3 ** i * (epochs * 3 ** i - epochs * 3 ** (i - 1))
+                                          for i in range(1, rungs))
+
+
+def test_halving_epochs_counts_what_the_tuning_demo_spends():
+    from demos.tuning import DEMO
+
+    import torch
+
+    result = DEMO.run({"grid_points": 2}, device=torch.device("cpu"), seed=0)
+    assert result.metrics["halving_epochs_spent"] == GENERATORS["halving-epochs"](
+        configs=12, min_epochs=1, keep_one_in=3, rungs=3, resume=False)
