@@ -42,7 +42,7 @@ DEMO = Demo(
                      "explode faster in deeper networks.",
                      "층마다 연쇄 법칙에 곱셈 항이 하나씩 늘어나므로, 깊을수록 기울기가 더 빨리 "
                      "소실되거나 폭발합니다.")),
-        Param("width", T("Units per hidden layer", "은닉층당 유닛 수"), min=4, max=128),
+        Param("width", T("Units per hidden layer", "은닉층당 유닛 수"), min=4, max=96),
         Param("steps", T("Training steps", "학습 단계 수"), min=10, max=500, step=10),
         Param("batch_size", T("Batch size", "배치 크기"), min=8, max=128),
         Param("lr", T("Learning rate (SGD + momentum)", "학습률 (SGD + 모멘텀)"), min=1e-4, max=2.0, log=True,
