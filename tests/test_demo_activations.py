@@ -14,11 +14,19 @@ from torch import nn
 from demos.activations import DEMO
 from demos.activations.figures import NAMES
 from demos.activations.lesson import ACTIVATIONS, distinct_units, make_mlp, slope
+from demos.device import torch_threads
 from demos.framework import ParamError
 
 CPU = torch.device("cpu")
 # Deep enough for gradients to vanish, small enough to run in well under a second.
 SMALL = {"depth": 10, "width": 16, "steps": 20, "batch_size": 32}
+
+
+@pytest.fixture(autouse=True)
+def one_thread():
+    """Tiny networks: one PyTorch thread beats two, and by far on a machine shared with others."""
+    with torch_threads(1):
+        yield
 
 
 def run(seed: int = 0, stop: threading.Event | None = None, **params):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from typing import Mapping
 
 import numpy as np
@@ -9,7 +10,7 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from demos.framework import LiveChart, Result, T, Value
-from demos.plots import PALETTE, flat, log_axis, style
+from demos.plots import PALETTE, decade_ticks, flat, log_axis, style
 
 # In the lesson's order, which is also the order of the live chart's series (and its colours).
 NAMES = {
@@ -38,16 +39,36 @@ STEP = T("training step", "학습 단계")
 LIVE = LiveChart(x_title=STEP, y_title=T("validation accuracy", "검증 정확도"), names=NAMES)
 
 
+LEARNED = 0.2  # a validation accuracy clearly above the 10% of guessing
+
+
+def times(ratio: float) -> str:
+    """30,300 or 1.1e+08: a ratio a learner can read."""
+    return f"{ratio:,.0f}" if ratio < 1e6 else f"{ratio:.1e}"
+
+
 def summary(m: Mapping[str, float], settings: Mapping[str, Value]) -> T:
     sig, relu = m["sigmoid_grad_first"], m["relu_grad_first"]
-    if sig > 0 and relu > 0:
-        grad = T(f"the first layer gets a {relu / sig:.3g}× smaller gradient with sigmoid than with ReLU",
-                 f"첫 번째 층에 도달하는 기울기가 시그모이드에서 ReLU보다 {relu / sig:.3g}배 작고")
+    if 0 < sig < math.inf and 0 < relu < math.inf:
+        grad = T(f"the first layer gets a {times(relu / sig)}× smaller gradient with sigmoid than with ReLU",
+                 f"첫 번째 층에 도달하는 기울기가 시그모이드에서 ReLU보다 {times(relu / sig)}배 작고")
     else:
         grad = T(f"the first layer's gradient is {sig:.3g} with sigmoid and {relu:.3g} with ReLU",
                  f"첫 번째 층의 기울기는 시그모이드 {sig:.3g}, ReLU {relu:.3g}이고")
     diverged = [n for n in NAMES if m[f"{n}_diverged_step"] > 0]
+    # Dead units of a network full of inf and NaN say nothing, so they go unmentioned then.
+    dead = T("", "") if "relu" in diverged else T(
+        f"{100 * m['relu_dead_share']:.1f}% of ReLU units ended up dead, and ",
+        f"ReLU 유닛의 {100 * m['relu_dead_share']:.1f}%가 죽었으며, ")
     best = max([n for n in NAMES if n not in diverged] or list(NAMES), key=lambda n: m[f"{n}_val_acc"])
+    top, sigmoid = 100 * m[f"{best}_val_acc"], 100 * m["sigmoid_val_acc"]
+    if top >= 100 * LEARNED:
+        accuracy = T(f"{NAMES[best].en} reached the best validation accuracy ({top:.1f}%; sigmoid {sigmoid:.1f}%).",
+                     f"검증 정확도는 {NAMES[best].ko}가 가장 높았습니다({top:.1f}%, 시그모이드 {sigmoid:.1f}%).")
+    else:
+        accuracy = T(f"none of the five got far beyond guessing (best validation accuracy {top:.1f}%; "
+                     "guessing gets 10%).",
+                     f"다섯 신경망 모두 무작위로 찍는 수준(10%)을 크게 넘지 못했습니다(최고 검증 정확도 {top:.1f}%).")
     blowup = T("", "")
     if diverged:
         first = int(min(m[f"{n}_diverged_step"] for n in diverged))
@@ -56,14 +77,8 @@ def summary(m: Mapping[str, float], settings: Mapping[str, Value]) -> T:
                    f" 발산한 활성화 함수(손실이 inf나 NaN이 됨, 처음은 {first}단계): "
                    f"{', '.join(NAMES[n].ko for n in diverged)}.")
     init = INIT_LABELS[str(settings["init"])]
-    return T(
-        f"With {init.en} initialization, {grad.en}; {100 * m['relu_dead_share']:.1f}% of ReLU units "
-        f"ended up dead, and {NAMES[best].en} reached the best validation accuracy "
-        f"({100 * m[f'{best}_val_acc']:.1f}%; sigmoid {100 * m['sigmoid_val_acc']:.1f}%).{blowup.en}",
-        f"{init.ko} 초기화에서 {grad.ko}, ReLU 유닛의 {100 * m['relu_dead_share']:.1f}%가 죽었으며, "
-        f"검증 정확도는 {NAMES[best].ko}가 가장 높았습니다({100 * m[f'{best}_val_acc']:.1f}%, "
-        f"시그모이드 {100 * m['sigmoid_val_acc']:.1f}%).{blowup.ko}",
-    )
+    return T(f"With {init.en} initialization, {grad.en}; {dead.en}{accuracy.en}{blowup.en}",
+             f"{init.ko} 초기화에서 {grad.ko}, {dead.ko}{accuracy.ko}{blowup.ko}")
 
 
 def figures(result: Result, lang: str) -> list[go.Figure]:
@@ -109,9 +124,10 @@ def gradient_figure(result: Result, lang: str) -> go.Figure:
         fig.add_trace(go.Scatter(x=np.arange(1, len(values) + 1), y=shown, mode="lines+markers",
                                  name=label(lang) + note,
                                  line={"color": COLORS[name], "dash": DASH[name], "width": 2.5}))
-    log_axis(fig, flat(grads[name] for name in NAMES))
+    readable_log_axis(fig, flat(grads[name] for name in NAMES))
     fig.update_xaxes(title_text=T("layer (1 = next to the input, last = output layer)",
-                                  "층 (1 = 입력 쪽, 마지막 = 출력층)")(lang), dtick=1)
+                                  "층 (1 = 입력 쪽, 마지막 = 출력층)")(lang),
+                     dtick=1 if len(grads["sigmoid"]) <= 16 else None)
     fig.update_yaxes(title_text=T("‖∂L/∂W‖ (log scale)", "‖∂L/∂W‖ (로그 눈금)")(lang))
     return style(fig, height=460, title=T("Gradient reaching each layer at the first step",
                                           "첫 단계에서 각 층에 도달한 기울기의 크기")(lang))
@@ -119,7 +135,7 @@ def gradient_figure(result: Result, lang: str) -> go.Figure:
 
 def training_figure(result: Result, lang: str) -> go.Figure:
     losses, val_acc, diverged = result.data["losses"], result.data["val_acc"], result.data["diverged"]
-    fig = make_subplots(rows=1, cols=2, horizontal_spacing=0.1, subplot_titles=(
+    fig = make_subplots(rows=1, cols=2, horizontal_spacing=0.12, subplot_titles=(
         T("Training loss (mini-batch, log scale)", "훈련 손실 (미니배치, 로그 눈금)")(lang),
         T("Validation accuracy", "검증 정확도")(lang)))
     checked = np.asarray(val_acc["step"])
@@ -135,7 +151,7 @@ def training_figure(result: Result, lang: str) -> go.Figure:
                                  line={"color": COLORS[name], "dash": DASH[name], "width": 1.5}), row=1, col=1)
         fig.add_trace(go.Scatter(x=checked, y=accuracy, name=name_on_screen, legendgroup=name, showlegend=False,
                                  line={"color": COLORS[name], "dash": DASH[name], "width": 2.5}), row=1, col=2)
-    log_axis(fig, flat(losses[name] for name in NAMES), row=1, col=1)
+    readable_log_axis(fig, flat(losses[name] for name in NAMES), row=1, col=1)
     fig.update_xaxes(title_text=STEP(lang))
     fig.update_yaxes(title_text=T("cross-entropy", "교차 엔트로피")(lang), row=1, col=1)
     fig.update_yaxes(title_text=T("share correct", "정답 비율")(lang), tickformat=".0%", range=[0, 1.02],
@@ -144,10 +160,14 @@ def training_figure(result: Result, lang: str) -> go.Figure:
 
 
 def dead_figure(result: Result, lang: str) -> go.Figure:
-    shares = [100 * result.metrics[f"{name}_dead_share"] for name in NAMES]
+    diverged = result.data["diverged"]
+    # A diverged network is full of inf and NaN: its units are neither dead nor alive.
+    shares = [0.0 if name in diverged else 100 * result.metrics[f"{name}_dead_share"] for name in NAMES]
+    texts = [T("diverged", "발산")(lang) if name in diverged else f"{share:.1f}%"
+             for name, share in zip(NAMES, shares)]
     fig = go.Figure(go.Bar(
         x=[label(lang) for label in NAMES.values()], y=shares, marker_color=list(COLORS.values()),
-        text=[f"{s:.1f}%" for s in shares], textposition="outside", cliponaxis=False,
+        text=texts, textposition="outside", cliponaxis=False,
     ))
     fig.update_xaxes(title_text=T("activation function", "활성화 함수")(lang))
     fig.update_yaxes(title_text=T("% of hidden units", "은닉 유닛의 %")(lang),
@@ -155,6 +175,17 @@ def dead_figure(result: Result, lang: str) -> go.Figure:
     return style(fig, height=380, legend_below=False,
                  title=T("Dead units after training: f′(z) = 0 on every validation image",
                          "학습 후 죽은 유닛: 모든 검증 이미지에서 f′(z) = 0")(lang))
+
+
+def readable_log_axis(fig: go.Figure, values, **where) -> None:
+    """`log_axis`, with the range widened to its outermost ticks: over a narrow range (a loss
+    stuck near ln 10 = 2.3) those ticks lie outside the data, and the axis would show none."""
+    finite = [v for v in values if v is not None and math.isfinite(v) and v > 0]
+    log_axis(fig, finite, **where)
+    ticks = decade_ticks(min(finite), max(finite)) if finite else []
+    if ticks:
+        low, high = min(ticks[0], min(finite)), max(ticks[-1], max(finite))
+        fig.update_yaxes(range=[math.log10(low) - 0.02, math.log10(high) + 0.02], **where)
 
 
 def layer_histograms(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

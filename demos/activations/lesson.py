@@ -80,7 +80,8 @@ def train(init="xavier", depth=10, width=64, steps=200, batch_size=128, lr=0.02,
     torch.manual_seed(seed)
     x_train, y_train, x_val, y_val = (t.to(device) for t in split_digits(test_size=400, seed=seed))
 
-    models = {name: make_mlp(act, depth, width, init).to(device) for name, act in ACTIVATIONS.items()}
+    models = {name: make_mlp(act, depth, width, init).to(device)
+              for name, act in ACTIVATIONS.items()}
     for model in models.values():  # the same starting weights for all five
         model.load_state_dict(models["sigmoid"].state_dict())
     # Plain SGD on purpose: Adam would rescale the tiny gradients and hide their vanishing.
