@@ -73,8 +73,14 @@ def log_axis(fig: go.Figure, values: Iterable[float], *, axis: str = "y", row: i
     update = fig.update_yaxes if axis == "y" else fig.update_xaxes
     settings: dict = {"type": "log"}
     if finite:
-        ticks = decade_ticks(min(finite), max(finite))
+        low, high = min(finite), max(finite)
+        ticks = decade_ticks(low, high)
         settings.update(tickmode="array", tickvals=ticks, ticktext=[tick_text(t) for t in ticks])
+        if ticks:
+            # Over a narrow range (a loss stuck near 2.3) the nearest ticks lie outside the data:
+            # the axis reaches out to them, or it would show no label at all.
+            low, high = min(low, ticks[0]), max(high, ticks[-1])
+            settings["range"] = [math.log10(low) - 0.02, math.log10(high) + 0.02]
     update(**settings, row=row, col=col)
     return fig
 
