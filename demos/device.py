@@ -51,20 +51,6 @@ def seed_everything(seed: int) -> torch.Generator:
     return torch.Generator().manual_seed(seed)
 
 
-class Throttle:
-    """Lets a report through at most every `every` steps, plus the last one.
-
-    Reporting copies numbers from the device to the host, which waits for the GPU to
-    finish; doing it every few steps instead of every step keeps the GPU busy.
-    """
-
-    def __init__(self, total: int, every: int) -> None:
-        self.total, self.every = total, max(1, every)
-
-    def due(self, step: int) -> bool:
-        return step % self.every == 0 or step == self.total
-
-
 @contextmanager
 def torch_threads(count: int) -> Iterator[None]:
     """Run PyTorch's CPU ops on `count` threads inside this block, then restore the old setting.

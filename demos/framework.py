@@ -183,10 +183,6 @@ class Progress:
     total: int
     series: Mapping[str, tuple[Sequence[float], Sequence[float]]] = field(default_factory=dict)
     live: Mapping[str, Any] = field(default_factory=dict)
-    # LEGACY, for the demos not yet split into lesson and engine: one x for every curve.
-    x: tuple[int, ...] = ()
-    curves: Mapping[str, Sequence[float]] = field(default_factory=dict)
-    message: str = ""
 
     @property
     def fraction(self) -> float:
@@ -334,12 +330,3 @@ def demo_thread_count(cores: int | None = None) -> int:
     """
     cores = cores or os.cpu_count() or 1
     return max(1, cores // 2)
-
-
-def __getattr__(name: str) -> Any:
-    """LEGACY: the torch helpers moved to demos.device; demos not yet split still import them here."""
-    if name in {"pick_device", "seed_everything", "Throttle", "torch_threads", "single_threaded", "DEVICE_ENV"}:
-        import demos.device
-
-        return getattr(demos.device, name)
-    raise AttributeError(name)

@@ -18,7 +18,7 @@ from typing import Any, Callable, Iterable
 
 from demos import demo_ids, get_demo
 from demos.device import pick_device, torch_threads
-from demos.framework import Demo, Progress, Recorder, demo_thread_count, resolve_params
+from demos.framework import Progress, Recorder, demo_thread_count, resolve_params
 
 ENGINE_MUST_BEAT = 2.0  # an engine earns its place only with this speedup over the lesson
 
@@ -72,11 +72,9 @@ def bench_demo(demo_id: str, *, device: str | None = None, repeats: int = 3, see
     demo = get_demo(demo_id)
     dev = pick_device(device)
     settings = resolve_params(demo.params, {})
-    has_engine = isinstance(demo, Demo) and demo.engine is not None
+    has_engine = demo.engine is not None
 
     def production(report: Recorder):
-        if not isinstance(demo, Demo):  # LEGACY: a demo not yet split into lesson and engine
-            return demo.run(settings, device=dev, seed=seed, report=report.watcher)
         return demo.train(settings, device=dev, seed=seed, report=report)
 
     def lesson(report: Recorder):
@@ -103,7 +101,7 @@ def bench_demo(demo_id: str, *, device: str | None = None, repeats: int = 3, see
         bench.speedup_range = (min(ratios), max(ratios))
         ok, message = demo.agrees(timings[-1][2], lesson_timings[-1][2])
         bench.agrees, bench.agreement = bool(ok), message
-    if isinstance(demo, Demo) and demo.bench_extra is not None:
+    if demo.bench_extra is not None:
         bench.extra.update({k: float(v) for k, v in demo.bench_extra(dev).items()})
     if cold:
         bench.cold_seconds, bench.load_seconds = cold_run(demo_id, device=str(dev), threads=threads, seed=seed)
@@ -124,8 +122,7 @@ def _cold_child(demo_id: str, device: str, threads: int, seed: int, start: float
     import torch
 
     demo = get_demo(demo_id)
-    if isinstance(demo, Demo):  # LEGACY demos loaded PyTorch with their module
-        demo.load()
+    demo.load()
     torch.set_num_threads(threads)
     loaded = time.perf_counter()
     demo.run({}, device=torch.device(device), seed=seed)
@@ -136,7 +133,7 @@ def heaviest_settings(demo) -> dict[str, Any]:
     """Every numeric setting at its maximum, switches and choices at their defaults, and what
     the demo declares heavier still (`Demo.heaviest`, e.g. its smallest batch)."""
     maxima = {p.name: p.max for p in demo.params if p.kind in (int, float) and p.max is not None}
-    return {**maxima, **dict(getattr(demo, "heaviest", {}))}  # LEGACY demos declare nothing
+    return {**maxima, **demo.heaviest}
 
 
 def bench_max(demo_id: str, *, device: str | None = None, threads: int | None = None) -> dict[str, Any]:

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any, Mapping
 
 from demos import get_demo
-from demos.framework import Demo, Progress, Reporter, Result, demo_thread_count, no_report, resolve_params
+from demos.framework import Progress, Reporter, Result, demo_thread_count, no_report, resolve_params
 
 CACHE_SIZE = 64
 JOBS_KEPT = 256  # finished jobs a page can still look up by id
@@ -97,10 +97,7 @@ def cached_run(demo_id: str, params: Mapping[str, Any], *, seed: int, device: st
 
 def _train(demo, resolved, dev, seed: int, report: Reporter, stop: threading.Event | None) -> Run:
     start = time.perf_counter()
-    if isinstance(demo, Demo):
-        result = demo.run(resolved, device=dev, seed=seed, report=report, stop=stop)
-    else:  # LEGACY: a demo not yet split into lesson and engine cannot be stopped
-        result = demo.run(resolved, device=dev, seed=seed, report=report)
+    result = demo.run(resolved, device=dev, seed=seed, report=report, stop=stop)
     return Run(demo.id, str(dev), seed, dict(resolved), time.perf_counter() - start, result)
 
 
@@ -296,9 +293,7 @@ def warm_up() -> None:
         from demos.data import digits
 
         for demo_id in demo_ids():
-            demo = get_demo(demo_id)
-            if isinstance(demo, Demo):  # LEGACY demos loaded PyTorch with their module
-                demo.load()
+            get_demo(demo_id).load()
         digits()
     except Exception:
         log.exception("warming up PyTorch failed")

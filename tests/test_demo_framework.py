@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 import torch
 
-from demos.device import Throttle, pick_device
+from demos.device import pick_device
 from demos.framework import Param, ParamError, Progress, T, resolve_params
 from studyapp import runner
 
@@ -50,10 +50,9 @@ def test_device_choice_and_override(monkeypatch):
             pick_device("cuda")
 
 
-def test_progress_fraction_and_throttle():
+def test_progress_fraction():
     assert Progress(done=5, total=20).fraction == 0.25
-    throttle = Throttle(total=10, every=4)
-    assert [s for s in range(1, 11) if throttle.due(s)] == [4, 8, 10]
+    assert Progress(done=0, total=0).fraction == 1.0
 
 
 def test_runs_are_cached_by_demo_params_seed_and_device():

@@ -10,14 +10,13 @@ import sys
 import pytest
 
 from demos import demo_ids, get_demo, lesson_source
-from demos.framework import Demo
 from tests.conftest import ROOT
 
 MAX_LINES = 150
 MAX_COLUMNS = 100  # readable at 1280 px without scrolling sideways
 # What a lesson may import: PyTorch, NumPy, the standard library, and the small data helpers.
 ALLOWED_PROJECT_IMPORTS = {"demos.data"}
-SPLIT = [d for d in demo_ids() if isinstance(get_demo(d), Demo)]  # LEGACY: demos not yet split are skipped
+SPLIT = demo_ids()
 
 
 def imports(source: str) -> set[str]:

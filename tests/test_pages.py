@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from demos import demo_sources, get_demo, lesson_source
-from demos.framework import Demo
+from demos import lesson_source
 from studyapp.content import load_content
 from tests.conftest import make_app, open_page, page_text
 
@@ -36,13 +35,8 @@ def test_topic_page_shows_cards_and_demo_form(monkeypatch, lang, topic_id):
     if topic.demos:
         assert any(button.label == ("Run demo" if lang == "en" else "데모 실행") for button in at.button)
     codes = [str(code.value).strip() for code in at.code]
-    for demo_id in topic.demos:  # the demo's lesson (LEGACY: or its module and helpers, a tab each)
-        if isinstance(get_demo(demo_id), Demo):
-            assert lesson_source(demo_id)[1].strip() in codes
-            continue
-        for file_name, source in demo_sources(demo_id).items():
-            assert file_name in [str(tab.label) for tab in at.tabs]
-            assert source.strip() in codes
+    for demo_id in topic.demos:  # the demo's lesson
+        assert lesson_source(demo_id)[1].strip() in codes
 
 
 @pytest.mark.parametrize("lang", LANGS)

@@ -74,17 +74,15 @@ def live_figure(progress, demo, here: str) -> go.Figure:
     from demos.plots import PALETTE, flat, log_axis, style
 
     fig = go.Figure()
-    chart = getattr(demo, "live", None)  # LEGACY demos have no LiveChart
-    series = progress.series or {name: (progress.x[: len(ys)], ys) for name, ys in progress.curves.items()}
-    for i, (name, (xs, ys)) in enumerate(series.items()):
+    chart = demo.live
+    for i, (name, (xs, ys)) in enumerate(progress.series.items()):
         xs, ys = _thin(xs, ys)
-        fig.add_trace(go.Scatter(x=xs, y=ys, mode="lines", name=chart.name(name, here) if chart else name,
+        fig.add_trace(go.Scatter(x=xs, y=ys, mode="lines", name=chart.name(name, here),
                                  line={"color": PALETTE[i % len(PALETTE)], "width": 2.5}))
-    if chart is not None:
-        fig.update_xaxes(title_text=chart.x_title(here))
-        fig.update_yaxes(title_text=chart.y_title(here))
-        if chart.log_y:
-            log_axis(fig, flat(ys for _, ys in series.values()))
+    fig.update_xaxes(title_text=chart.x_title(here))
+    fig.update_yaxes(title_text=chart.y_title(here))
+    if chart.log_y:
+        log_axis(fig, flat(ys for _, ys in progress.series.values()))
     style(fig, height=340)
     fig.update_layout(uirevision="live")
     return fig
@@ -108,11 +106,10 @@ class LiveView:
             return
         self.draws += 1
         here = lang()
-        picture_of = getattr(self.demo, "live_picture", None) or getattr(self.demo, "live_figure", None)  # LEGACY
-        picture = picture_of(progress, here) if picture_of else None
+        picture = self.demo.live_picture(progress, here) if self.demo.live_picture else None
         if picture is not None:
             self.picture.plotly_chart(picture, key=f"live-picture-{self.demo.id}-{self.draws}", width="stretch")
-        if progress.series or progress.curves:
+        if progress.series:
             self.chart.plotly_chart(live_figure(progress, self.demo, here), key=f"live-{self.demo.id}-{self.draws}",
                                     width="stretch")
         self.last_draw = now
@@ -167,15 +164,9 @@ def render_result(demo, run) -> None:
 
 
 def render_code(demo) -> None:
-    """The lesson, numbered, with a download button; LEGACY demos show their module and helpers."""
-    from demos import demo_sources, lesson_source
+    """The lesson, numbered, with a download button."""
+    from demos import lesson_source
 
-    if not hasattr(demo, "lesson"):  # LEGACY
-        sources = demo_sources(demo.id)
-        for tab, code in zip(st.tabs(list(sources)), sources.values()):
-            with tab:
-                st.code(code, language="python", line_numbers=True)
-        return
     file_name, source = lesson_source(demo.id)
     engine = t("code_engine") if demo.engine is not None else ""
     st.caption(t("code_caption", lines=source.count("\n"), file=file_name) + engine)
