@@ -109,7 +109,22 @@ def test_cross_entropy_training_on_symmetric_xor_ends_at_the_flat_solution():
     assert w.abs().max().item() < 0.02 and abs(b.item()) < 0.02
     probabilities = torch.sigmoid(x @ w + b)
     assert (probabilities - 0.5).abs().max().item() < 0.02
-    assert "50%" in texts(card("decision-boundary"))
+    assert "ln 2 ≈ 0.69" in texts(card("decision-boundary"))
+
+
+def test_the_playgrounds_linear_model_on_xor_stays_at_chance_anywhere_from_25_to_65_percent():
+    from demos import get_demo
+
+    demo = get_demo("playground")
+    runs = [demo.run({"dataset": "xor", "hidden_layers": 0, "epochs": 1000}, device=torch.device("cpu"), seed=s)
+            for s in range(6)]
+    for run in runs:  # the flat solution: the loss stays at ln 2
+        assert run.metrics["test_loss"] == pytest.approx(math.log(2), abs=0.03)
+    accuracies = [run.metrics["test_acc"] for run in runs]
+    assert 0.2 <= min(accuracies) and max(accuracies) <= 0.7  # "anywhere from about 25% to 65%"
+    assert max(accuracies) - min(accuracies) > 0.2  # decided by tiny tilts, so it varies widely
+    for item in (card("decision-boundary"), question("basics-q-predict-linear-xor")):
+        assert "25% to 65%" in texts(item)
 
 
 # --- the training loop has no softmax step of its own, and zeroes the gradients ------------
@@ -241,3 +256,28 @@ def test_an_lstm_cell_keeps_99_percent_after_ten_steps_of_a_0_999_forget_gate():
 def test_bahdanau_attention_is_credited_with_additive_scores():
     said = card("attention").example.en
     assert "additive" in said and "Vaswani et al., 2017" in said
+
+
+# --- what the demos show, as the cards tell it (default settings) ---------------------------
+
+
+def test_the_rnn_demo_gradient_reaching_the_first_step_before_training():
+    from demos import get_demo
+
+    m = get_demo("rnn").run({}, device=torch.device("cpu"), seed=0).metrics
+    assert 1e-14 < m["rnn_grad_ratio_at_start"] < 1e-10  # "around 10⁻¹²"
+    assert 1e-4 < m["lstm_grad_ratio_at_start"] < 1e-2  # "about 10⁻³"
+    example = card("bptt-vanishing").example
+    assert "10⁻¹²" in example.en and "10⁻³" in example.en and "10⁻¹²" in example.ko
+
+
+def test_the_learning_rate_sweep_as_its_card_tells_it():
+    from demos import get_demo
+
+    m = get_demo("learning-rate").run({}, device=torch.device("cpu"), seed=0).metrics
+    # the default sweep: 0.001, 0.01, 0.1, 1, 10, 100 (lr1 .. lr6)
+    assert m["lr1_final_loss"] > 0.9 * m["start_loss"]  # 0.001 hardly moves the loss
+    assert m["lr3_final_loss"] < m["lr2_final_loss"] < m["lr1_final_loss"]  # 0.01 slowly, 0.1 well
+    assert m["lr4_final_loss"] > 3 * m["lr3_final_loss"]  # 1 ends far worse than 0.1
+    assert 0 <= m["lr5_diverged_step"] <= 5 and 0 <= m["lr6_diverged_step"] <= 5  # blow up at once
+    assert "0.01 learns slowly, 0.1" in card("learning-rate").example.en
