@@ -210,7 +210,7 @@ def test_definition_question_hides_the_term_and_explains_each_rival():
 
 
 def Text_(en: str):
-    from studyapp.content import Text
+    from studyapp.text import Text
 
     return Text(en=en, ko=en)
 

@@ -19,7 +19,8 @@ from typing import Annotated, Literal, Union, get_args
 
 from pydantic import AfterValidator, Field, PlainValidator, StrictBool, StrictFloat, StrictInt, ValidationError
 
-from studyapp.content.base import Id, NonEmpty, Strict, Text
+from studyapp.content.base import Id, NonEmpty, Strict
+from studyapp.text import Text
 
 # A problem found by a per-type rule: the location inside the question, and a message.
 Problem = tuple[tuple[str | int, ...], str]

@@ -17,9 +17,10 @@ from __future__ import annotations
 
 from typing import Iterable, Sequence
 
-from studyapp.content import Text, Topic
+from studyapp.content import Topic
 from studyapp.quiz.grading import fmt, numeric_tolerance
 from studyapp.quiz.session import Generators, draw_numeric, fill, question_rng
+from studyapp.text import Text
 
 EXPORTED_TYPES = ("single_choice", "odd_one_out", "multi_choice", "true_false", "typed", "numeric", "matching")
 _RESERVED = {"\\": "\\\\", "~": "\\~", "=": "\\=", "#": "\\#", "{": "\\{", "}": "\\}", ":": "\\:"}

@@ -24,8 +24,8 @@ import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Callable, Mapping, Sequence
 
-from studyapp.content import Text
 from studyapp.quiz.textmatch import match_typed
+from studyapp.text import Text
 
 if TYPE_CHECKING:
     from studyapp.quiz.session import Item

@@ -13,10 +13,10 @@ import random
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Mapping, Sequence
 
-from studyapp.content import Text
 from studyapp.content.questions import ParamRange, Question, placeholders
 from studyapp.quiz.confusables import drill_entries
 from studyapp.quiz.grading import Grade, fmt
+from studyapp.text import Text
 
 MODES = ("practice", "exam")
 Generators = Mapping[str, Callable[..., float]]
