@@ -15,7 +15,7 @@ from studyapp.content.questions import Question
 from studyapp.quiz import QuizSettings, build_session, grade, make_item
 from studyapp.quiz.confusables import confusable_groups, definition_question, mask_term
 from studyapp.quiz.results import AGAIN, EASY, GOOD, answer_json, attempt, card_ratings
-from studyapp.quiz.session import draw_numeric, fill, question_rng
+from studyapp.content.questions import fill, question_rng
 from tests.conftest import ROOT
 
 QUESTION = TypeAdapter(Question)
@@ -109,11 +109,11 @@ def test_draws_retry_invalid_settings_and_give_up_with_a_message():
     question = QUESTION.validate_python({
         "id": "q", "type": "numeric", "prompt": T("{in_size} {kernel}"), "cards": ["c"], "generator": "conv2d-output",
         "params": {"in_size": {"min": 2, "max": 9}, "kernel": [7], "stride": 1, "padding": 0}})
-    values, expected, _ = draw_numeric(question, question_rng(0, "q"), fake_generators())
-    assert values["in_size"] >= 7 and expected == values["in_size"] - 6
+    drawn = question.draw(question_rng(0, "q"), fake_generators())
+    assert drawn.values["in_size"] >= 7 and drawn.expected == drawn.values["in_size"] - 6
     impossible = question.model_copy(update={"params": {"in_size": 3, "kernel": [7], "stride": 1, "padding": 0}})
     with pytest.raises(ValueError, match="no valid settings"):
-        draw_numeric(impossible, question_rng(0, "q"), fake_generators())
+        impossible.draw(question_rng(0, "q"), fake_generators())
     # a session leaves such a question out and says which
     session = build_session([("t", impossible)], QuizSettings(count=1), seed=0, now=0.0, generators=fake_generators())
     assert session.items == [] and session.skipped == ["q"]
@@ -277,8 +277,7 @@ def test_answer_json_keeps_generated_values():
 
 
 def test_ranges_draw_whole_numbers_and_tidy_decimals_without_listing_them():
-    from studyapp.content.questions import ParamRange
-    from studyapp.quiz.session import draw_value
+    from studyapp.content.questions.numeric import ParamRange, draw_value
 
     decimals = ParamRange(min=0.1, max=0.5, step=0.1)
     assert decimals.count() == 5

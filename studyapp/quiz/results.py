@@ -4,7 +4,7 @@ The quiz feeds the flashcard scheduler (FSRS) for the cards a question tests:
 
     wrong               -> Again
     right               -> Good
-    right and fast      -> Easy   (faster than FAST_SECONDS for the question type)
+    right and fast      -> Easy   (faster than the question type's `fast_seconds`)
 
 Only the first answer touching a card in a session rates it: the first recall is the honest
 signal, and rating one card five times in ten minutes would distort its schedule.
@@ -24,26 +24,11 @@ from studyapp.quiz.session import Item, QuizSession, Response
 # FSRS ratings (the numbers Anki and py-fsrs use).
 AGAIN, HARD, GOOD, EASY = 1, 2, 3, 4
 
-# Below this many seconds a right answer counts as effortless recall. Reading and arranging
-# take longer than recognising, so the limit grows with the type's amount of work; a
-# prediction is a judgement, not recall, and never earns Easy.
-FAST_SECONDS: dict[str, float | None] = {
-    "true_false": 10,
-    "single_choice": 15,
-    "odd_one_out": 15,
-    "typed": 15,
-    "multi_choice": 25,
-    "numeric": 40,
-    "ordering": 40,
-    "matching": 40,
-    "predict_then_run": None,
-}
-
 
 def rating(item: Item, response: Response) -> int:
     if not response.grade.correct:
         return AGAIN
-    fast = FAST_SECONDS.get(item.type)
+    fast = type(item.question).fast_seconds
     return EASY if fast is not None and response.seconds <= fast else GOOD
 
 
@@ -62,8 +47,8 @@ def answer_json(item: Item, response: Response) -> str:
         record["expected"] = item.expected
     if response.metrics is not None:
         record["metrics"] = dict(response.metrics)
-    if response.grade.note is not None and item.type == "predict_then_run":
-        record["note"] = response.grade.note.en
+        if response.grade.note is not None:  # what the demo measured, in words
+            record["note"] = response.grade.note.en
     return json.dumps(record, ensure_ascii=False, sort_keys=True, default=str)
 
 

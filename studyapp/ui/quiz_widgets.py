@@ -10,7 +10,7 @@ from typing import Any
 
 import streamlit as st
 
-from studyapp.quiz.grading import fmt
+from studyapp.content.questions import fmt
 from studyapp.quiz.session import Item, Response
 from studyapp.ui.i18n import lang, tr
 
