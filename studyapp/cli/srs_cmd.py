@@ -15,19 +15,9 @@ from pathlib import Path
 
 from studyapp.cli.export_cmd import Exporter, add_exporter, add_option
 from studyapp.content import load_content
+from studyapp.srs import ProfileChoiceError, ensure_default_profile, load_settings, report, resolve_profile, utcnow
 from studyapp.srs import backup as backups
-from studyapp.srs import (
-    ProfileChoiceError,
-    build_queue,
-    day_start,
-    ensure_default_profile,
-    flashcards,
-    load_settings,
-    resolve_profile,
-    utcnow,
-)
 from studyapp.srs import export as exports
-from studyapp.srs import stats as statistics
 from studyapp.store import Profile, Store, StoreError, default_db_path
 
 ASK = object()  # `--pin` given without a value: ask for it without echo
@@ -144,13 +134,7 @@ def stats(args: argparse.Namespace) -> int:
     with _open(args) as store:
         profile = _profile(store, args)
         now = utcnow()
-        settings = load_settings(store, profile.id)
-        cards = flashcards(content, include_reversed=settings.include_reversed)
-        states = store.card_states(profile.id)
-        reviews = store.reviews(profile.id)
-        queue = build_queue(cards, states, now, new_limit=settings.new_per_day,
-                            new_seen_today=store.new_cards_since(profile.id, day_start(now)))
-        numbers = statistics.headline(cards=cards, states=states, reviews=reviews, queue=queue, settings=settings, now=now)
+        numbers = report(store, profile.id, content, now).numbers
         numbers = {"profile": profile.name, "db": str(store.path), "at": now.isoformat(), **numbers}
     if args.json:
         print(json.dumps(numbers, indent=2, ensure_ascii=False))
