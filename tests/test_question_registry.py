@@ -1,7 +1,10 @@
 """Each question type has one home, its module in studyapp/content/questions/ (model, shuffle,
-right answer, grader, GIFT form), found through the registry."""
+right answer, grader, GIFT form), and one widget in studyapp/ui/quiz/widgets/; both are found
+through their registries, and no other module spells a type's name."""
 
 from __future__ import annotations
+
+import ast
 
 import pytest
 
@@ -9,8 +12,13 @@ from studyapp.content import load_content
 from studyapp.content.questions import QUESTION_MODELS, QUESTION_TYPES, question_model
 from studyapp.quiz import grade, make_item
 from studyapp.text import Text
+from tests.conftest import ROOT
 from tests.test_question_types_loader import GOOD, HEAD
 from tests.test_quiz_session import fake_generators
+
+HOMES = ("studyapp/content/questions/", "studyapp/ui/quiz/widgets/")
+# Modules that may name a type without dispatching on it, and why.
+NAMED_ELSEWHERE = {"studyapp/quiz/confusables.py": "builds its generated questions as single_choice"}
 
 
 def test_the_registry_holds_every_type_in_menu_order():
@@ -26,6 +34,12 @@ def test_the_registry_holds_every_type_in_menu_order():
         question_model("essay")
 
 
+def test_every_type_has_a_widget_and_every_widget_a_type():
+    from studyapp.ui.quiz.widgets import REGISTRY
+
+    assert sorted(REGISTRY) == sorted(QUESTION_TYPES)
+
+
 def test_each_types_right_answer_scores_full_marks(tmp_path):
     (tmp_path / "t.yaml").write_text(HEAD + "".join(GOOD.values()), encoding="utf-8")
     content = load_content(tmp_path)
@@ -37,3 +51,15 @@ def test_each_types_right_answer_scores_full_marks(tmp_path):
             assert grade(item, 1, metrics={"plain_acc_gap": 0.2}).score == 1.0
         else:
             assert grade(item, right).score == 1.0, question.type
+
+
+def test_type_names_are_spelled_only_in_their_homes():
+    found = []
+    for path in sorted((ROOT / "studyapp").rglob("*.py")):
+        where = path.relative_to(ROOT).as_posix()
+        if where.startswith(HOMES) or where in NAMED_ELSEWHERE:
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Constant) and node.value in QUESTION_TYPES:
+                found.append(f"{where}:{node.lineno}: {node.value!r}")
+    assert found == [], "dispatch through the type (its model's methods, its widget), not on its name"

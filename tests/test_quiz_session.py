@@ -260,12 +260,30 @@ def test_ratings_wrong_again_right_good_fast_easy():
 def test_attempt_record_matches_the_store_interface():
     session, item = answered("typed", right=False, seconds=12.345)
     at = datetime(2026, 1, 2, 3, 4, 5, tzinfo=timezone.utc)
-    record = attempt(session, 0, at).as_kwargs()
+    record = attempt(session, 0, at)
     assert record == {
         "question_id": item.question.id, "topic_id": item.topic_id, "correct": False, "score": 0.0,
         "answer_json": json.dumps({"answer": "zzz"}), "seconds": 12.35, "mode": "practice",
         "session_id": session.id, "at": at,
     }
+
+
+def test_recording_an_answer_stores_the_attempt_and_rates_each_card_once(tmp_path):
+    from studyapp.quiz.results import record_answer
+    from studyapp.store import Store
+
+    session, item = answered("true_false", right=True, seconds=30)
+    at = datetime(2026, 1, 2, 3, 4, 5, tzinfo=timezone.utc)
+    rated: set[str] = set()
+    with Store(tmp_path / "p.sqlite3") as store:
+        profile = store.create_profile("p")
+        assert record_answer(store, profile.id, session, 0, at=at, rated=rated) == list(dict.fromkeys(item.question.cards))
+        assert rated == set(item.question.cards)
+        assert record_answer(store, profile.id, session, 0, at=at, rated=rated) == []  # cards rated once a session
+        assert [a.question_id for a in store.quiz_attempts(profile.id)] == [item.question.id] * 2
+        reviews = store.reviews(profile.id)
+        assert {r.card_key for r in reviews} == rated and {(r.rating, r.source) for r in reviews} == {(GOOD, "quiz")}
+        assert {r.duration_ms for r in reviews} == {30_000}
 
 
 def test_answer_json_keeps_generated_values():
