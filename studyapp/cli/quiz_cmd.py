@@ -13,6 +13,7 @@ import json
 import sys
 from pathlib import Path
 
+from studyapp.cli.errors import UsageError
 from studyapp.cli.export_cmd import Exporter, add_exporter, add_option
 from studyapp.content import Content, load_content
 
@@ -125,7 +126,6 @@ def gift_arguments(parser: argparse.ArgumentParser) -> None:
 def gift(args: argparse.Namespace) -> int:
     from demos.generators import GENERATORS
 
-    from studyapp.cli import UsageError
     from studyapp.quiz.gift import export_gift
 
     content = load_content(args.content)

@@ -13,6 +13,7 @@ import json
 import sys
 from pathlib import Path
 
+from studyapp.cli.errors import UsageError
 from studyapp.cli.export_cmd import Exporter, add_exporter, add_option
 from studyapp.content import load_content
 from studyapp.srs import ProfileChoiceError, ensure_default_profile, load_settings, report, resolve_profile, utcnow
@@ -71,8 +72,6 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def _open(args: argparse.Namespace) -> Store:
-    from studyapp.cli import UsageError
-
     try:
         return Store(default_db_path(args.db))
     except StoreError as exc:
@@ -80,8 +79,6 @@ def _open(args: argparse.Namespace) -> Store:
 
 
 def _ask_pin(prompt: str) -> str:
-    from studyapp.cli import UsageError
-
     if not sys.stdin.isatty():
         raise UsageError("a PIN is needed: pass it with --pin PIN")
     return getpass.getpass(prompt)
@@ -89,8 +86,6 @@ def _ask_pin(prompt: str) -> str:
 
 def _profile(store: Store, args: argparse.Namespace) -> Profile:
     """The chosen profile, unlocked: a protected one needs its PIN."""
-    from studyapp.cli import UsageError
-
     ensure_default_profile(store)  # as the app does: a fresh database has a 'default' profile
     try:
         profile = resolve_profile(store, args.profile)
@@ -116,8 +111,6 @@ def _write(text: str, out: str | None) -> None:
 
 
 def _content(args: argparse.Namespace):
-    from studyapp.cli import UsageError
-
     content = load_content(getattr(args, "content", None))
     if not content.topics:
         raise UsageError(f"no topics could be loaded from {content.folder}: run `studyapp validate`")
@@ -194,8 +187,6 @@ def backup(args: argparse.Namespace) -> int:
 
 
 def restore(args: argparse.Namespace) -> int:
-    from studyapp.cli import UsageError
-
     try:
         raw = Path(args.file).read_bytes()
     except OSError as exc:
@@ -215,8 +206,6 @@ def restore(args: argparse.Namespace) -> int:
 
 
 def profile_create(args: argparse.Namespace) -> int:
-    from studyapp.cli import UsageError
-
     pin = args.pin
     if pin is ASK:
         pin = _ask_pin("New PIN: ")
