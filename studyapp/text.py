@@ -29,6 +29,10 @@ class Text:
     def __call__(self, lang: str) -> str:
         return self.get(lang)
 
+    def other(self, lang: str) -> str:
+        """The string in the language that is not `lang` (a term's translation beside it)."""
+        return self.en if lang == "ko" else self.ko
+
     def format(self, **values: object) -> Text:
         """Both languages with `{name}` fields filled in."""
         return Text(self.en.format(**values), self.ko.format(**values))

@@ -12,15 +12,11 @@ from studyapp.text import Text
 from studyapp.ui.i18n import lang, t
 
 
-def other_language(text) -> str:
-    return text.en if lang() == "ko" else text.ko
-
-
 def render_card(card: Card, content: Content) -> None:
     here = lang()
     with st.container(border=True):
         st.markdown(f"#### {card.term.get(here)}")
-        caption = other_language(card.term)
+        caption = card.term.other(here)
         if card.field:
             caption += f" · {t('field')}: {card.field.get(here)}"
         st.caption(caption)

@@ -31,14 +31,13 @@ def _local(moment: datetime) -> str:
 
 def front(flashcard: srs.Flashcard) -> None:
     here, card = lang(), flashcard.card
-    other = "en" if here == "ko" else "ko"
     with st.container(border=True):
         if flashcard.reverse:
             st.caption(t("which_term"))
             st.markdown(f"#### {card.definition.get(here)}")
         else:
             st.markdown(f"## {card.term.get(here)}")
-            st.markdown(f"### {card.term.get(other)}")
+            st.markdown(f"### {card.term.other(here)}")
 
 
 def back(flashcard: srs.Flashcard, terms: dict) -> None:
@@ -46,7 +45,7 @@ def back(flashcard: srs.Flashcard, terms: dict) -> None:
     with st.container(border=True):
         if flashcard.reverse:
             st.markdown(f"## {card.term.get(here)}")
-            st.markdown(f"### {card.term.get('en' if here == 'ko' else 'ko')}")
+            st.markdown(f"### {card.term.other(here)}")
         else:
             st.markdown(card.definition.get(here))
         details(card, terms, pitfalls=False)

@@ -12,13 +12,12 @@ from studyapp.ui.content_cache import current_content
 from studyapp.ui.i18n import lang, t
 from studyapp.ui.session import get_store, require_profile
 
-WEEKDAYS = {"en": ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"], "ko": ["월", "화", "수", "목", "금", "토", "일"]}
 LAYOUT = {"margin": {"t": 40, "b": 30, "l": 40, "r": 10}, "height": 260}
 
 
 def calendar_figure(cal: stats.Calendar) -> go.Figure:
     fig = go.Figure(go.Heatmap(
-        z=cal.counts, x=[w.isoformat() for w in cal.weeks], y=WEEKDAYS[lang()], colorscale="Greens",
+        z=cal.counts, x=[w.isoformat() for w in cal.weeks], y=t("weekdays").split(), colorscale="Greens",
         xgap=2, ygap=2, hoverongaps=False, colorbar={"title": t("chart_reviews")},
         hovertemplate=t("chart_reviews_hover") + "<extra></extra>",
     ))

@@ -136,6 +136,7 @@ STRINGS: dict[str, str] = {
     "card": "card",
     "review_count": "reviews",
     "same_in_terminal": "The same numbers in a terminal: `studyapp stats --json`",
+    "weekdays": "Mon Tue Wed Thu Fri Sat Sun",  # Monday first, split at spaces
     "chart_reviews": "reviews",
     "chart_reviews_hover": "week of %{x}, %{y}: %{z} reviews",
     "chart_reviews_title": "Reviews per day",

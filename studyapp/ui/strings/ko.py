@@ -130,6 +130,7 @@ STRINGS: dict[str, str] = {
     "card": "카드",
     "review_count": "복습 수",
     "same_in_terminal": "터미널에서 같은 수치 보기: `studyapp stats --json`",
+    "weekdays": "월 화 수 목 금 토 일",  # Monday first, split at spaces
     "chart_reviews": "복습",
     "chart_reviews_hover": "%{x} 주 %{y}요일: 복습 %{z}건",
     "chart_reviews_title": "날짜별 복습 수",
