@@ -7,7 +7,7 @@ import streamlit as st
 from studyapp.ui.content_cache import current_content
 from studyapp.ui.i18n import language_switch, t
 from studyapp.ui.navigation import build_pages
-from studyapp.ui.session import profile_picker
+from studyapp.ui.profiles import profile_picker
 from studyapp.ui.warmup import start_warm_up
 
 st.set_page_config(page_title="Deep Learning Study", page_icon="🧠", layout="wide")

@@ -18,15 +18,20 @@ class Text:
     en: str
     ko: str
 
-    # Unknown keys in a topic file (a typo such as `kr:`) are errors, not silently dropped:
-    # pydantic reads this when content validates a Text.
-    __pydantic_config__ = {"extra": "forbid"}
+    # How content's pydantic models validate a Text from a topic file (pydantic reads this
+    # attribute; this module never imports pydantic): both strings are stripped and must not
+    # be empty, and an unknown key (a typo such as `kr:`) is an error, not silently dropped.
+    __pydantic_config__ = {"extra": "forbid", "str_strip_whitespace": True, "str_min_length": 1}
 
     def get(self, lang: str) -> str:
         return self.ko if lang == "ko" else self.en
 
     def __call__(self, lang: str) -> str:
         return self.get(lang)
+
+    def other(self, lang: str) -> str:
+        """The string in the language that is not `lang` (a term's translation beside it)."""
+        return self.en if lang == "ko" else self.ko
 
     def format(self, **values: object) -> Text:
         """Both languages with `{name}` fields filled in."""

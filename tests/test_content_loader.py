@@ -55,6 +55,24 @@ def test_unknown_key_points_at_the_key(folder):
     assert errors_of(folder) == ["a.yaml:8: cards[0].colour: unknown key"]
 
 
+def test_text_fields_are_the_apps_one_text_type_checked_like_a_model(folder):
+    """Content's strings are studyapp.text.Text: stripped, never empty, no unknown keys."""
+    from studyapp.text import Text
+
+    cards = ("  - id: c1\n    term: {en: '  Term  ', ko: 용어}\n    definition: {en: d, ko: 디}\n"
+             "    pitfalls:\n      - {en: ' ', ko: 디}\n      - {en: p, kr: q}\n      - just text\n")
+    (folder / "a.yaml").write_text(topic("a", cards))
+    assert errors_of(folder) == [
+        "a.yaml:9: cards[0].pitfalls[0].en: String should have at least 1 character",
+        "a.yaml:10: cards[0].pitfalls[1].ko: required field is missing",
+        "a.yaml:10: cards[0].pitfalls[1].kr: unknown key",
+        "a.yaml:11: cards[0].pitfalls[2]: Input should be a valid dictionary or instance of Text, got str 'just text'",
+    ]
+    (folder / "a.yaml").write_text(topic("a", cards.split("    pitfalls:")[0]))
+    term = load_content(folder, demo_ids=[]).topics[0].cards[0].term
+    assert type(term) is Text and term == Text("Term", "용어")
+
+
 def test_missing_required_field_points_at_its_parent(folder):
     cards = "  - id: c1\n    term: {en: Only English}\n    definition: {en: d, ko: 디}\n"
     (folder / "a.yaml").write_text(topic("a", cards))

@@ -11,7 +11,6 @@ from studyapp.cli import main
 from studyapp.cli.quiz_cmd import deep_problems
 from studyapp.content import load_content
 from studyapp.content.questions import QUESTION_TYPES
-from studyapp.quiz.grading import outcome_that_happened
 from studyapp.runner import run_demo
 from tests.conftest import ROOT
 
@@ -47,7 +46,7 @@ def test_prediction_demos_report_their_metric(question):
     quick = {**question.params, **lengths}
     metrics = run_demo(question.demo, quick, seed=question.seed, device="cpu", use_cache=False).result.metrics
     assert question.choices[0].condition.metric in metrics
-    outcome_that_happened(question, metrics)  # no KeyError
+    question.outcome_that_happened(metrics)  # no KeyError
 
 
 @pytest.mark.slow

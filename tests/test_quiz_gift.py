@@ -6,7 +6,8 @@ import re
 
 from studyapp.cli import main
 from studyapp.content import Topic, load_content
-from studyapp.quiz.gift import EXPORTED_TYPES, escape, export_gift, question_gift
+from studyapp.content.questions.giftform import escape
+from studyapp.quiz.gift import EXPORTED_TYPES, export_gift, question_gift
 from tests.conftest import ROOT
 
 TOPIC = Topic.model_validate({

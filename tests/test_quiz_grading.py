@@ -10,9 +10,9 @@ from hypothesis import strategies as st
 from pydantic import TypeAdapter
 
 from studyapp.content.questions import Question
-from studyapp.quiz.grading import AnswerError, grade, ordering_score
-from studyapp.quiz.session import Item
-from studyapp.quiz.textmatch import allowed_typos, edit_distance, match_typed
+from studyapp.content.questions.ordering import ordering_score
+from studyapp.content.questions.textmatch import allowed_typos, edit_distance, match_typed
+from studyapp.quiz import AnswerError, Item, grade
 
 QUESTION = TypeAdapter(Question)
 

@@ -15,7 +15,7 @@ from studyapp.content.questions import Question
 from studyapp.quiz import QuizSettings, build_session, grade, make_item
 from studyapp.quiz.confusables import confusable_groups, definition_question, mask_term
 from studyapp.quiz.results import AGAIN, EASY, GOOD, answer_json, attempt, card_ratings
-from studyapp.quiz.session import draw_numeric, fill, question_rng
+from studyapp.content.questions import fill, question_rng
 from tests.conftest import ROOT
 
 QUESTION = TypeAdapter(Question)
@@ -109,11 +109,11 @@ def test_draws_retry_invalid_settings_and_give_up_with_a_message():
     question = QUESTION.validate_python({
         "id": "q", "type": "numeric", "prompt": T("{in_size} {kernel}"), "cards": ["c"], "generator": "conv2d-output",
         "params": {"in_size": {"min": 2, "max": 9}, "kernel": [7], "stride": 1, "padding": 0}})
-    values, expected, _ = draw_numeric(question, question_rng(0, "q"), fake_generators())
-    assert values["in_size"] >= 7 and expected == values["in_size"] - 6
+    drawn = question.draw(question_rng(0, "q"), fake_generators())
+    assert drawn.values["in_size"] >= 7 and drawn.expected == drawn.values["in_size"] - 6
     impossible = question.model_copy(update={"params": {"in_size": 3, "kernel": [7], "stride": 1, "padding": 0}})
     with pytest.raises(ValueError, match="no valid settings"):
-        draw_numeric(impossible, question_rng(0, "q"), fake_generators())
+        impossible.draw(question_rng(0, "q"), fake_generators())
     # a session leaves such a question out and says which
     session = build_session([("t", impossible)], QuizSettings(count=1), seed=0, now=0.0, generators=fake_generators())
     assert session.items == [] and session.skipped == ["q"]
@@ -210,7 +210,7 @@ def test_definition_question_hides_the_term_and_explains_each_rival():
 
 
 def Text_(en: str):
-    from studyapp.content import Text
+    from studyapp.text import Text
 
     return Text(en=en, ko=en)
 
@@ -260,12 +260,30 @@ def test_ratings_wrong_again_right_good_fast_easy():
 def test_attempt_record_matches_the_store_interface():
     session, item = answered("typed", right=False, seconds=12.345)
     at = datetime(2026, 1, 2, 3, 4, 5, tzinfo=timezone.utc)
-    record = attempt(session, 0, at).as_kwargs()
+    record = attempt(session, 0, at)
     assert record == {
         "question_id": item.question.id, "topic_id": item.topic_id, "correct": False, "score": 0.0,
         "answer_json": json.dumps({"answer": "zzz"}), "seconds": 12.35, "mode": "practice",
         "session_id": session.id, "at": at,
     }
+
+
+def test_recording_an_answer_stores_the_attempt_and_rates_each_card_once(tmp_path):
+    from studyapp.quiz.results import record_answer
+    from studyapp.store import Store
+
+    session, item = answered("true_false", right=True, seconds=30)
+    at = datetime(2026, 1, 2, 3, 4, 5, tzinfo=timezone.utc)
+    rated: set[str] = set()
+    with Store(tmp_path / "p.sqlite3") as store:
+        profile = store.create_profile("p")
+        assert record_answer(store, profile.id, session, 0, at=at, rated=rated) == list(dict.fromkeys(item.question.cards))
+        assert rated == set(item.question.cards)
+        assert record_answer(store, profile.id, session, 0, at=at, rated=rated) == []  # cards rated once a session
+        assert [a.question_id for a in store.quiz_attempts(profile.id)] == [item.question.id] * 2
+        reviews = store.reviews(profile.id)
+        assert {r.card_key for r in reviews} == rated and {(r.rating, r.source) for r in reviews} == {(GOOD, "quiz")}
+        assert {r.duration_ms for r in reviews} == {30_000}
 
 
 def test_answer_json_keeps_generated_values():
@@ -277,8 +295,7 @@ def test_answer_json_keeps_generated_values():
 
 
 def test_ranges_draw_whole_numbers_and_tidy_decimals_without_listing_them():
-    from studyapp.content.questions import ParamRange
-    from studyapp.quiz.session import draw_value
+    from studyapp.content.questions.numeric import ParamRange, draw_value
 
     decimals = ParamRange(min=0.1, max=0.5, step=0.1)
     assert decimals.count() == 5

@@ -121,3 +121,28 @@ def test_editing_a_cards_text_keeps_its_progress(tmp_path):
         edited = load_content(folder, demo_ids=[])
         queue = srs.build_queue(srs.flashcards(edited), store.card_states(profile.id), NOW, new_limit=0)
     assert [(f.key, f.card.term.en) for f in queue.due] == [("t0-c1", "A better term")]
+
+
+def test_study_queue_is_what_pages_and_commands_build(tmp_path):
+    """One function for the Flashcards page, the Statistics page and `studyapp stats`: the
+    profile's settings, today's new cards already seen, the chosen topics, extra new cards."""
+    from studyapp.store import Store
+
+    content = write_topics(tmp_path / "c", cards_per_topic=3, reversible=())
+    with Store(tmp_path / "p.sqlite3") as store:
+        profile = store.create_profile("p")
+        srs.save_settings(store, profile.id, srs.Settings(new_per_day=2, include_reversed=False))
+        srs.review_card(store, profile.id, "t0-c0", "good", NOW - timedelta(hours=1), fuzz=False)  # one new card today
+        today = srs.study_queue(store, profile.id, content, NOW)
+        assert today.settings.new_per_day == 2 and len(today.cards) == 6 and set(today.states) == {"t0-c0"}
+        assert [f.key for f in today.queue.new] == ["t0-c1"]  # 2 a day, one already seen today
+        assert [f.key for f in srs.study_queue(store, profile.id, content, NOW, topics=["t1"]).queue.new] == ["t1-c0"]
+        more = srs.study_queue(store, profile.id, content, NOW, topics=["t1"], extra_new=10)
+        assert [f.key for f in more.queue.new] == ["t1-c0", "t1-c1", "t1-c2"] and more.selected(["t1"]) == 3
+
+        report = srs.report(store, profile.id, content, NOW)
+        assert report.numbers["reviews_total"] == 1 and report.numbers["new_today"] == 1
+        assert report.removed() == [] and sum(n for _, n in report.forecast()) == 1
+        assert {m.topic_id for m in report.mastery()} == {"t0", "t1"}
+        srs.review_card(store, profile.id, "gone-card", "good", NOW - timedelta(days=2), fuzz=False)
+        assert srs.report(store, profile.id, content, NOW).removed() == [("gone-card", 1)]

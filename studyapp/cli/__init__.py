@@ -12,14 +12,11 @@ from typing import Sequence
 
 from studyapp import __version__
 from studyapp.cli import app_cmd, bench_cmd, content_cmd, demo_cmd, export_cmd, quiz_cmd, srs_cmd
+from studyapp.cli.errors import UsageError
 
 # srs_cmd (anki, csv) and quiz_cmd (gift) add their formats to `export` on import;
 # export_cmd comes last so it registers the group with every format present.
 COMMANDS = [app_cmd, content_cmd, demo_cmd, bench_cmd, srs_cmd, quiz_cmd, export_cmd]
-
-
-class UsageError(Exception):
-    """Bad input from the user: printed as one line, exit status 2."""
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -7,6 +7,8 @@ import os
 import sys
 from pathlib import Path
 
+from studyapp.cli.errors import UsageError
+
 APP_SCRIPT = Path(__file__).resolve().parents[1] / "app.py"
 
 
@@ -23,8 +25,6 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from studyapp.cli import UsageError
-
     if args.content:
         if not Path(args.content).is_dir():
             raise UsageError(f"--content {args.content}: no such folder")

@@ -29,7 +29,7 @@ def bench(args: argparse.Namespace) -> int:
     from demos import demo_ids
     from demos.framework import ParamError
 
-    from studyapp.cli import UsageError
+    from studyapp.cli.errors import UsageError
 
     unknown = sorted(set(args.demos) - set(demo_ids()))
     if unknown:

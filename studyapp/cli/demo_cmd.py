@@ -60,7 +60,7 @@ def parse_sets(demo, sets: list[str]) -> dict:
     """`["lr=0.1", "epochs=50"]` -> checked values; raises UsageError naming the bad pair."""
     from demos.framework import ParamError
 
-    from studyapp.cli import UsageError
+    from studyapp.cli.errors import UsageError
 
     known = {p.name: p for p in demo.params}
     values = {}
@@ -90,7 +90,7 @@ def _stderr_progress(progress) -> None:
 def print_code(args: argparse.Namespace) -> int:
     from demos import lesson_source
 
-    from studyapp.cli import UsageError
+    from studyapp.cli.errors import UsageError
 
     try:
         _, source = lesson_source(args.name)
@@ -103,7 +103,7 @@ def print_code(args: argparse.Namespace) -> int:
 def run_one(args: argparse.Namespace) -> int:
     from demos.framework import ParamError
 
-    from studyapp.cli import UsageError
+    from studyapp.cli.errors import UsageError
     from studyapp.runner import run_demo
 
     try:

@@ -13,6 +13,7 @@ import json
 import sys
 from pathlib import Path
 
+from studyapp.cli.errors import UsageError
 from studyapp.cli.export_cmd import Exporter, add_exporter, add_option
 from studyapp.content import Content, load_content
 
@@ -54,69 +55,53 @@ def question_lines(content: Content) -> dict[str, tuple[str, int]]:
     return found
 
 
-def generator_problems(question) -> list[str]:
-    from demos.generators import GENERATORS
-
-    from studyapp.quiz.session import draw_numeric, question_rng
-
-    valid, errors = 0, set()
-    for seed in range(DRAWS):
-        try:
-            draw_numeric(question, question_rng(seed, question.id), GENERATORS)
-            valid += 1
-        except (ValueError, TypeError, KeyError) as exc:
-            errors.add(str(exc))
-    if not valid:
-        return [f"generator {question.generator!r} failed for every drawn setting: {sorted(errors)[0]}"]
-    return []
-
-
-def prediction_problems(question, *, run: bool, device: str | None) -> list[str]:
+def torch_checks(*, run: bool, device: str | None):
+    """The PyTorch-backed tools the question types check themselves with."""
     from demos import get_demo
     from demos.framework import ParamError, resolve_params
+    from demos.generators import GENERATORS
 
-    from studyapp.quiz.grading import outcome_that_happened
+    from studyapp.content.questions import TorchChecks
 
-    try:
-        demo = get_demo(question.demo)
-        resolve_params(demo.params, question.params)
-    except (KeyError, ParamError) as exc:
-        return [f"params: {exc}"]
-    if not run:
-        return []
-    from studyapp.runner import run_demo
+    def param_problem(demo_id: str, params) -> str | None:
+        try:
+            resolve_params(get_demo(demo_id).params, params)
+        except (KeyError, ParamError) as exc:
+            return str(exc)
+        return None
 
-    metrics = run_demo(question.demo, question.params, seed=question.seed, device=device).result.metrics
-    try:
-        happened = outcome_that_happened(question, metrics)
-    except KeyError as exc:
-        return [str(exc.args[0])]
-    if happened is None:
-        metric = question.choices[0].condition.metric
-        return [f"no outcome holds for {metric} = {metrics[metric]!r}"]
-    return []
+    def metrics(demo_id: str, params, seed: int):
+        from studyapp.runner import run_demo
+
+        return run_demo(demo_id, params, seed=seed, device=device).result.metrics
+
+    return TorchChecks(GENERATORS, param_problem, metrics if run else None, draws=DRAWS)
 
 
 def deep_problems(content: Content, *, run: bool = False, device: str | None = None) -> list[str]:
     """`path:line: message` for every question PyTorch finds fault with."""
+    return checked_questions(content, run=run, device=device)[1]
+
+
+def checked_questions(content: Content, *, run: bool = False, device: str | None = None) -> tuple[int, list[str]]:
+    """How many questions had something for PyTorch to check, and what it found."""
     where = question_lines(content)
-    found = []
+    checks = torch_checks(run=run, device=device)
+    checked, found = 0, []
     for question in content.questions():
-        if question.type == "numeric" and question.generator:
-            problems = generator_problems(question)
-        elif question.type == "predict_then_run":
-            problems = prediction_problems(question, run=run, device=device)
-        else:
+        problems = question.torch_problems(checks)
+        if problems is None:
             continue
+        checked += 1
         path, line = where.get(question.id, ("?", 1))
         found += [f"{path}:{line}: {question.id}: {message}" for message in problems]
-    return found
+    return checked, found
 
 
 def check_command(args: argparse.Namespace) -> int:
     content = load_content(args.folder)
-    problems = [str(e) for e in content.errors] + deep_problems(content, run=args.run, device=args.device)
-    checked = sum(q.type == "predict_then_run" or (q.type == "numeric" and bool(q.generator)) for q in content.questions())
+    checked, deep = checked_questions(content, run=args.run, device=args.device)
+    problems = [str(e) for e in content.errors] + deep
     if args.json:
         print(json.dumps({"valid": not problems, "checked": checked, "errors": problems}, indent=2, ensure_ascii=False))
     else:
@@ -141,7 +126,6 @@ def gift_arguments(parser: argparse.ArgumentParser) -> None:
 def gift(args: argparse.Namespace) -> int:
     from demos.generators import GENERATORS
 
-    from studyapp.cli import UsageError
     from studyapp.quiz.gift import export_gift
 
     content = load_content(args.content)

@@ -13,21 +13,12 @@ import json
 import sys
 from pathlib import Path
 
+from studyapp.cli.errors import UsageError
 from studyapp.cli.export_cmd import Exporter, add_exporter, add_option
 from studyapp.content import load_content
+from studyapp.srs import ProfileChoiceError, ensure_default_profile, load_settings, report, resolve_profile, utcnow
 from studyapp.srs import backup as backups
-from studyapp.srs import (
-    ProfileChoiceError,
-    build_queue,
-    day_start,
-    ensure_default_profile,
-    flashcards,
-    load_settings,
-    resolve_profile,
-    utcnow,
-)
 from studyapp.srs import export as exports
-from studyapp.srs import stats as statistics
 from studyapp.store import Profile, Store, StoreError, default_db_path
 
 ASK = object()  # `--pin` given without a value: ask for it without echo
@@ -81,8 +72,6 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def _open(args: argparse.Namespace) -> Store:
-    from studyapp.cli import UsageError
-
     try:
         return Store(default_db_path(args.db))
     except StoreError as exc:
@@ -90,8 +79,6 @@ def _open(args: argparse.Namespace) -> Store:
 
 
 def _ask_pin(prompt: str) -> str:
-    from studyapp.cli import UsageError
-
     if not sys.stdin.isatty():
         raise UsageError("a PIN is needed: pass it with --pin PIN")
     return getpass.getpass(prompt)
@@ -99,8 +86,6 @@ def _ask_pin(prompt: str) -> str:
 
 def _profile(store: Store, args: argparse.Namespace) -> Profile:
     """The chosen profile, unlocked: a protected one needs its PIN."""
-    from studyapp.cli import UsageError
-
     ensure_default_profile(store)  # as the app does: a fresh database has a 'default' profile
     try:
         profile = resolve_profile(store, args.profile)
@@ -126,8 +111,6 @@ def _write(text: str, out: str | None) -> None:
 
 
 def _content(args: argparse.Namespace):
-    from studyapp.cli import UsageError
-
     content = load_content(getattr(args, "content", None))
     if not content.topics:
         raise UsageError(f"no topics could be loaded from {content.folder}: run `studyapp validate`")
@@ -144,13 +127,7 @@ def stats(args: argparse.Namespace) -> int:
     with _open(args) as store:
         profile = _profile(store, args)
         now = utcnow()
-        settings = load_settings(store, profile.id)
-        cards = flashcards(content, include_reversed=settings.include_reversed)
-        states = store.card_states(profile.id)
-        reviews = store.reviews(profile.id)
-        queue = build_queue(cards, states, now, new_limit=settings.new_per_day,
-                            new_seen_today=store.new_cards_since(profile.id, day_start(now)))
-        numbers = statistics.headline(cards=cards, states=states, reviews=reviews, queue=queue, settings=settings, now=now)
+        numbers = report(store, profile.id, content, now).numbers
         numbers = {"profile": profile.name, "db": str(store.path), "at": now.isoformat(), **numbers}
     if args.json:
         print(json.dumps(numbers, indent=2, ensure_ascii=False))
@@ -210,8 +187,6 @@ def backup(args: argparse.Namespace) -> int:
 
 
 def restore(args: argparse.Namespace) -> int:
-    from studyapp.cli import UsageError
-
     try:
         raw = Path(args.file).read_bytes()
     except OSError as exc:
@@ -231,8 +206,6 @@ def restore(args: argparse.Namespace) -> int:
 
 
 def profile_create(args: argparse.Namespace) -> int:
-    from studyapp.cli import UsageError
-
     pin = args.pin
     if pin is ASK:
         pin = _ask_pin("New PIN: ")

@@ -1,7 +1,7 @@
 """Content: YAML topic files -> typed, validated models (errors name path:line)."""
 
-from studyapp.content.base import LANGUAGES, Text
 from studyapp.content.loader import Content, ContentError, content_dir, load_content
 from studyapp.content.models import Card, Topic
+from studyapp.text import LANGUAGES  # the languages every text is written in
 
-__all__ = ["LANGUAGES", "Card", "Content", "ContentError", "Text", "Topic", "content_dir", "load_content"]
+__all__ = ["LANGUAGES", "Card", "Content", "ContentError", "Topic", "content_dir", "load_content"]

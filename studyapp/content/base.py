@@ -6,7 +6,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, StringConstraints
 
-LANGUAGES = ("en", "ko")
+from studyapp.text import LANGUAGES  # the languages content is written in (importable from here too)
 
 Id = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_-]*$", max_length=64)]
 NonEmpty = Annotated[str, StringConstraints(min_length=1, strip_whitespace=True)]
@@ -18,9 +18,4 @@ class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
-class Text(Strict):
-    en: NonEmpty
-    ko: NonEmpty
-
-    def get(self, lang: str) -> str:
-        return self.ko if lang == "ko" else self.en
+__all__ = ["LANGUAGES", "Id", "NonEmpty", "Strict"]

@@ -149,7 +149,7 @@ def line_of(lines: dict[PathKey, int], loc: Iterable[str | int]) -> tuple[int, s
 
 def _pydantic_message(error: dict[str, Any]) -> str:
     kind = error["type"]
-    if kind == "extra_forbidden":
+    if kind in ("extra_forbidden", "unexpected_keyword_argument"):  # the latter: a Text (a dataclass)
         return "unknown key"
     if kind == "missing":
         return "required field is missing"
@@ -158,6 +158,8 @@ def _pydantic_message(error: dict[str, Any]) -> str:
     if kind == "union_tag_not_found":
         return f"a question needs `type:` (one of: {', '.join(sorted(QUESTION_TYPES))})"
     message = error["msg"]
+    if kind == "dataclass_type":  # a Text that is not a mapping: worded as for every other model
+        message = f"Input should be a valid dictionary or instance of {error['ctx']['class_name']}"
     if kind.endswith("_type") or kind.endswith("_parsing"):
         message += f", got {type(error.get('input')).__name__} {error.get('input')!r}"
     return message

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from pydantic import Field
 
-from studyapp.content.base import Id, Strict, Text
+from studyapp.content.base import Id, Strict
 from studyapp.content.questions import Question
+from studyapp.text import Text
 
 
 class Confusion(Strict):

@@ -19,8 +19,9 @@ import random
 import re
 from typing import Iterable, Sequence
 
-from studyapp.content import Card, Text
+from studyapp.content import Card
 from studyapp.content.questions import Choice, Question, SingleChoice
+from studyapp.text import Text
 
 MAX_CHOICES = 5
 BLANK = "___"

@@ -4,46 +4,32 @@ The quiz feeds the flashcard scheduler (FSRS) for the cards a question tests:
 
     wrong               -> Again
     right               -> Good
-    right and fast      -> Easy   (faster than FAST_SECONDS for the question type)
+    right and fast      -> Easy   (faster than the question type's `fast_seconds`)
 
 Only the first answer touching a card in a session rates it: the first recall is the honest
 signal, and rating one card five times in ten minutes would distort its schedule.
 
-Pure functions: the page hands the results to the store and the scheduler.
+`record_answer` is the one call that stores an answer: its attempt and the ratings it implies.
 """
 
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass
 from datetime import datetime
 from typing import Any, Iterable
 
 from studyapp.quiz.session import Item, QuizSession, Response
+from studyapp.srs import review_card
+from studyapp.store import Store
 
 # FSRS ratings (the numbers Anki and py-fsrs use).
 AGAIN, HARD, GOOD, EASY = 1, 2, 3, 4
-
-# Below this many seconds a right answer counts as effortless recall. Reading and arranging
-# take longer than recognising, so the limit grows with the type's amount of work; a
-# prediction is a judgement, not recall, and never earns Easy.
-FAST_SECONDS: dict[str, float | None] = {
-    "true_false": 10,
-    "single_choice": 15,
-    "odd_one_out": 15,
-    "typed": 15,
-    "multi_choice": 25,
-    "numeric": 40,
-    "ordering": 40,
-    "matching": 40,
-    "predict_then_run": None,
-}
 
 
 def rating(item: Item, response: Response) -> int:
     if not response.grade.correct:
         return AGAIN
-    fast = FAST_SECONDS.get(item.type)
+    fast = type(item.question).fast_seconds
     return EASY if fast is not None and response.seconds <= fast else GOOD
 
 
@@ -62,39 +48,37 @@ def answer_json(item: Item, response: Response) -> str:
         record["expected"] = item.expected
     if response.metrics is not None:
         record["metrics"] = dict(response.metrics)
-    if response.grade.note is not None and item.type == "predict_then_run":
-        record["note"] = response.grade.note.en
+        if response.grade.note is not None:  # what the demo measured, in words
+            record["note"] = response.grade.note.en
     return json.dumps(record, ensure_ascii=False, sort_keys=True, default=str)
 
 
-@dataclass(frozen=True)
-class Attempt:
-    """The arguments of `Store.record_quiz_attempt` (less the profile)."""
-
-    question_id: str
-    topic_id: str
-    correct: bool
-    score: float
-    answer_json: str
-    seconds: float
-    mode: str
-    session_id: str
-    at: datetime
-
-    def as_kwargs(self) -> dict[str, Any]:
-        return asdict(self)
-
-
-def attempt(session: QuizSession, index: int, at: datetime) -> Attempt:
+def attempt(session: QuizSession, index: int, at: datetime) -> dict[str, Any]:
+    """The keyword arguments of `Store.record_quiz_attempt` (less the profile) for one answer."""
     item, response = session.items[index], session.responses[index]
-    return Attempt(
-        question_id=item.question.id,
-        topic_id=item.topic_id,
-        correct=response.grade.correct,
-        score=round(response.grade.score, 4),
-        answer_json=answer_json(item, response),
-        seconds=round(response.seconds, 2),
-        mode="drill" if session.settings.drill else session.settings.mode,
-        session_id=session.id,
-        at=at,
-    )
+    return {
+        "question_id": item.question.id,
+        "topic_id": item.topic_id,
+        "correct": response.grade.correct,
+        "score": round(response.grade.score, 4),
+        "answer_json": answer_json(item, response),
+        "seconds": round(response.seconds, 2),
+        "mode": "drill" if session.settings.drill else session.settings.mode,
+        "session_id": session.id,
+        "at": at,
+    }
+
+
+def record_answer(store: Store, profile_id: int, session: QuizSession, index: int, *, at: datetime,
+                  rated: set[str]) -> list[str]:
+    """Store the answer to question `index` and feed the flashcard scheduler the ratings it
+    implies. `rated` holds the cards this session has rated so far (it grows here); returns
+    the cards rated now."""
+    store.record_quiz_attempt(profile_id, **attempt(session, index, at))
+    item, response = session.items[index], session.responses[index]
+    now_rated = []
+    for card_id, value in card_ratings(item, response, rated):
+        review_card(store, profile_id, card_id, value, at, source="quiz", duration_ms=int(1000 * response.seconds))
+        rated.add(card_id)
+        now_rated.append(card_id)
+    return now_rated

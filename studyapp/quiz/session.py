@@ -11,16 +11,13 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterable, Mapping, Sequence
+from typing import Any, Iterable, Mapping, Sequence
 
-from studyapp.content import Text
-from studyapp.content.questions import ParamRange, Question, placeholders
+from studyapp.content.questions import Generators, Grade, Question, fill, question_rng
 from studyapp.quiz.confusables import drill_entries
-from studyapp.quiz.grading import Grade, fmt
+from studyapp.text import Text
 
 MODES = ("practice", "exam")
-Generators = Mapping[str, Callable[..., float]]
-MAX_DRAWS = 200  # attempts to draw generator settings that describe a valid layer
 
 
 @dataclass(frozen=True)
@@ -63,95 +60,18 @@ class Item:
 
     def right_answer(self) -> Any:
         """The answer that scores full marks, in the graders' format (None: decided by a demo run)."""
-        q = self.question
-        if q.type in ("single_choice", "odd_one_out"):
-            return next(i for i, c in enumerate(q.choices) if c.correct)
-        if q.type == "multi_choice":
-            return [i for i, c in enumerate(q.choices) if c.correct]
-        if q.type == "true_false":
-            return q.answer
-        if q.type == "ordering":
-            return list(q.answer)
-        if q.type == "matching":
-            return list(range(len(q.pairs)))
-        if q.type == "typed":
-            return q.answer.en
-        if q.type == "numeric":
-            return self.expected if self.expected is not None else q.answer
-        return None
+        return self.question.right_answer(self)
 
 
-def fill(text: str, values: Mapping[str, Any]) -> str:
-    """Replace {name} by the drawn value; other braces are left alone."""
-    for name in placeholders(text):
-        if name in values:
-            text = text.replace("{" + name + "}", fmt(values[name]))
-    return text
-
-
-def question_rng(seed: int, question_id: str) -> random.Random:
-    # Seeding with a string is deterministic across runs and platforms (it is hashed with SHA-512).
-    return random.Random(f"{seed}:{question_id}")
-
-
-def draw_value(spec: Any, rng: random.Random) -> Any:
-    if isinstance(spec, ParamRange):
-        return spec.value(rng.randrange(spec.count()))
-    if isinstance(spec, list):
-        return rng.choice(spec)
-    return spec
-
-
-def draw_numeric(question, rng: random.Random, generators: Generators) -> tuple[dict, float, tuple[float | None, ...]]:
-    """Draw settings the generator accepts; return them, the answer, and each misconception's number."""
-    try:
-        generator = generators[question.generator]
-    except KeyError:
-        raise KeyError(f"{question.id}: unknown generator {question.generator!r}") from None
-    last_error: Exception | None = None
-    for _ in range(MAX_DRAWS):
-        values = {name: draw_value(spec, rng) for name, spec in question.params.items()}
-        try:
-            expected = float(generator(**values))
-        except ValueError as exc:  # e.g. a kernel larger than the input: draw again
-            last_error = exc
-            continue
-        traps = []
-        for misconception in question.misconceptions:
-            try:
-                trap = float(generator(**{**values, **misconception.set}))
-            except ValueError:
-                trap = None
-            # A "mistake" that gives the right number here teaches nothing: drop it.
-            traps.append(None if trap is None or trap == expected else trap)
-        return values, expected, tuple(traps)
-    raise ValueError(f"{question.id}: no valid settings in {MAX_DRAWS} draws ({last_error})")
+def grade(item: Item, answer: Any, *, metrics: Mapping[str, float] | None = None) -> Grade:
+    """Grade `answer` to `item` (its type's grader); `metrics` come from a demo run (predictions)."""
+    return item.question.grade(answer, item, metrics)
 
 
 def make_item(topic_id: str, question: Question, *, seed: int, generators: Generators, group: tuple[str, ...] = ()) -> Item:
-    rng = question_rng(seed, question.id)
-    kind = question.type
-    if kind in ("single_choice", "multi_choice", "odd_one_out", "predict_then_run"):
-        order = list(range(len(question.choices)))
-        if kind != "predict_then_run":  # outcomes keep the author's order (usually low to high)
-            rng.shuffle(order)
-        return Item(question, topic_id, tuple(order), group=group)
-    if kind == "ordering":
-        order = list(range(len(question.items)))
-        answer_positions = [next(i for i, it in enumerate(question.items) if it.id == a) for a in question.answer]
-        while True:  # never show the steps already in the right order
-            rng.shuffle(order)
-            if order != answer_positions:
-                break
-        return Item(question, topic_id, tuple(order), group=group)
-    if kind == "matching":
-        order = list(range(len(question.pairs) + len(question.distractors)))
-        rng.shuffle(order)
-        return Item(question, topic_id, tuple(order), group=group)
-    if kind == "numeric" and question.generator:
-        values, expected, traps = draw_numeric(question, rng, generators)
-        return Item(question, topic_id, values=values, expected=expected, traps=traps, group=group)
-    return Item(question, topic_id, group=group)
+    """The question as this session asks it: its options shuffled, its numbers drawn, by its own seed."""
+    drawn = question.draw(question_rng(seed, question.id), generators)
+    return Item(question, topic_id, drawn.order, drawn.values, drawn.expected, drawn.traps, group)
 
 
 def pick_questions(
@@ -179,7 +99,7 @@ def pick_questions(
 
 @dataclass
 class Response:
-    answer: Any  # JSON value, see studyapp.quiz.grading
+    answer: Any  # JSON value in the shape its question type takes (see studyapp/content/questions/)
     grade: Grade
     seconds: float  # from first showing the question to submitting the answer
     at: float  # when it was submitted (seconds since the epoch)

@@ -14,11 +14,12 @@ import io
 from datetime import datetime
 from typing import Mapping
 
-from studyapp.content import Content, Text
+from studyapp.content import Content
 from studyapp.srs.deck import Flashcard, flashcards
 from studyapp.srs.scheduler import recall_probability
 from studyapp.srs.settings import Settings
 from studyapp.store import CardState
+from studyapp.text import Text
 
 DECK_ROOT = "Deep Learning Study"
 ANKI_COLUMNS = ("Front", "Back", "Deck", "Tags", "GUID")

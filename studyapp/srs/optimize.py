@@ -33,6 +33,11 @@ def countable_reviews(reviews: Sequence[Review]) -> int:
     return count
 
 
+def usable_reviews(store: Store, profile_id: int) -> int:
+    """How many of the profile's reviews the optimizer would learn from."""
+    return countable_reviews(store.reviews(profile_id))
+
+
 def can_optimize(reviews: Sequence[Review]) -> bool:
     return countable_reviews(reviews) >= MIN_REVIEWS
 

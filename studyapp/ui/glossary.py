@@ -34,5 +34,5 @@ def render() -> None:
     st.caption(t("n_terms", n=len(found)))
     titles = {topic.id: topic.title.get(here) for topic in content.topics}
     for topic_id, card in found:
-        with st.expander(f"{card.term.get(here)} — {card.term.ko if here == 'en' else card.term.en}  ·  {titles[topic_id]}"):
+        with st.expander(f"{card.term.get(here)} — {card.term.other(here)}  ·  {titles[topic_id]}"):
             render_card(card, content)

@@ -8,7 +8,7 @@ import streamlit as st
 
 from studyapp.content import Content
 from studyapp.ui import glossary, home, quiz, review, stats, topic
-from studyapp.ui.i18n import lang, t, tr
+from studyapp.ui.i18n import lang, t
 
 
 def build_pages(content: Content) -> dict[str, list]:
@@ -21,11 +21,10 @@ def build_pages(content: Content) -> dict[str, list]:
     return {
         "": [home_page],
         t("topics"): list(topic_pages.values()),
-        tr("Study", "학습"): [
-            st.Page(review.render, title=tr("Flashcards", "플래시카드"), url_path="review", icon=":material/style:"),
-            st.Page(stats.render, title=tr("Statistics", "통계"), url_path="stats", icon=":material/insights:"),
-            st.Page(quiz.render, title=tr("Quiz", "퀴즈"), url_path="quiz", icon=":material/quiz:"),
+        t("study"): [
+            st.Page(review.render, title=t("flashcards"), url_path="review", icon=":material/style:"),
+            st.Page(stats.render, title=t("statistics"), url_path="stats", icon=":material/insights:"),
+            st.Page(quiz.render, title=t("quiz"), url_path="quiz", icon=":material/quiz:"),
         ],
         t("tools"): [glossary_page],
     }
-

@@ -1,7 +1,7 @@
 """Tolerant matching of typed answers: case, spacing, hyphens, synonyms and small typos.
 
-`normalize` (from the content layer, so the validator and the grader agree) drops case,
-spaces and punctuation. Typos are counted as edits (insert, delete, replace, or swap two
+`normalize` drops case, spaces and punctuation (the typed question's validator and its
+grader both use it, so they agree on what counts as the same answer). Typos are counted as edits (insert, delete, replace, or swap two
 neighbours) on the decomposed text, where a Korean syllable becomes its letters (jamo):
 과적함 is one letter away from 과적합, just as "overfiting" is from "overfitting".
 """
@@ -12,9 +12,14 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Literal, Sequence
 
-from studyapp.content.questions import normalize
-
 MatchKind = Literal["exact", "typo", "misconception", "wrong", "empty"]
+
+
+def normalize(answer: str) -> str:
+    """A typed answer reduced to what matters: case, spaces and punctuation (hyphens,
+    apostrophes, dots) are dropped, and full-width forms folded (NFKC)."""
+    text = unicodedata.normalize("NFKC", answer).casefold()
+    return "".join(ch for ch in text if not ch.isspace() and not unicodedata.category(ch).startswith("P"))
 
 
 def letters(text: str) -> str:

@@ -1,0 +1,90 @@
+"""ordering: put the steps in order. Answer: the item ids, first to last."""
+
+from __future__ import annotations
+
+import random
+from typing import Any, ClassVar, Literal, Mapping, Sequence
+
+from pydantic import Field
+
+from studyapp.content.base import Id, Strict
+from studyapp.content.questions.base import AnswerError, Draw, Drawn, Generators, Grade, Problem, QuestionBase
+from studyapp.content.questions.base import check_list, texts_unique
+from studyapp.text import Text
+
+
+class OrderItem(Strict):
+    id: Id
+    text: Text
+    explanation: Text = Field(description="Why this step comes where it does; shown when it is misplaced")
+
+
+def ordering_score(expected: Sequence[str], given: Sequence[str]) -> float:
+    """Share of item pairs in the right relative order (1 - normalized Kendall tau distance).
+
+    Moving one step by one place costs little; reversing everything scores 0.
+    """
+    position = {ident: i for i, ident in enumerate(given)}
+    n = len(expected)
+    if n < 2:
+        return 1.0
+    agreeing = sum(
+        position[expected[i]] < position[expected[j]] for i in range(n) for j in range(i + 1, n)
+    )
+    return agreeing / (n * (n - 1) / 2)
+
+
+class Ordering(QuestionBase):
+    """Put the items in order. `answer` lists the item ids in the right order."""
+
+    type: Literal["ordering"]
+    items: list[OrderItem] = Field(min_length=3)
+    answer: list[Id] = Field(description="Every item id exactly once, in the right order")
+
+    label: ClassVar[Text] = Text("Ordering", "순서 맞추기")
+    hint: ClassVar[Text] = Text("Choose the step for each position, first to last.",
+                                "첫 단계부터 마지막 단계까지, 각 자리에 올 단계를 고르세요.")
+    position: ClassVar[int] = 40
+    fast_seconds: ClassVar[float | None] = 40
+
+    def problems(self) -> list[Problem]:
+        found: list[Problem] = []
+        ids = [item.id for item in self.items]
+        for i, ident in enumerate(ids):
+            if ident in ids[:i]:
+                found.append((("items", i, "id"), f"duplicate item id {ident!r}"))
+        unknown = [a for a in self.answer if a not in ids]
+        repeated = sorted({a for a in self.answer if self.answer.count(a) > 1})
+        missing = [i for i in ids if i not in self.answer]
+        if unknown or repeated or missing:
+            parts = []
+            if unknown:
+                parts.append(f"unknown {', '.join(map(repr, unknown))}")
+            if repeated:
+                parts.append(f"repeated {', '.join(map(repr, repeated))}")
+            if missing:
+                parts.append(f"missing {', '.join(map(repr, missing))}")
+            found.append((("answer",), "the answer must be a permutation of the item ids: " + "; ".join(parts)))
+        return found + texts_unique([item.text for item in self.items], ("items",), "item")
+
+    def draw(self, rng: random.Random, generators: Generators) -> Draw:
+        order = list(range(len(self.items)))
+        answer_positions = [next(i for i, it in enumerate(self.items) if it.id == a) for a in self.answer]
+        while True:  # never show the steps already in the right order
+            rng.shuffle(order)
+            if order != answer_positions:
+                return Draw(order=tuple(order))
+
+    def right_answer(self, drawn: Drawn) -> list[str]:
+        return list(self.answer)
+
+    def grade(self, answer: Any, drawn: Drawn, metrics: Mapping[str, float] | None = None) -> Grade:
+        given = check_list(self, answer, "the item ids in order")
+        if sorted(given) != sorted(it.id for it in self.items):
+            raise AnswerError(f"{self.id}: the answer must use every item exactly once")
+        correct = given == list(self.answer)
+        by_id = {it.id: it for it in self.items}
+        misplaced = [ident for ident, want in zip(given, self.answer) if ident != want]
+        # Explain the misplaced steps in their right order, so the lessons read like the procedure.
+        lessons = tuple(by_id[ident].explanation for ident in self.answer if ident in misplaced)
+        return Grade(correct, 1.0 if correct else ordering_score(self.answer, given), lessons)

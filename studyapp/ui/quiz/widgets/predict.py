@@ -1,0 +1,61 @@
+"""predict_then_run: the demo's stated settings, a radio of outcomes; then the demo runs
+(live in practice mode) and what it measured grades the prediction."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from studyapp.content.questions import fmt
+from studyapp.ui.i18n import lang, t
+from studyapp.ui.quiz.widgets.base import Widget, mark
+
+
+class Prediction(Widget):
+    kinds = ("predict_then_run",)
+    submit = "predict_and_run"
+
+    def before(self, item):
+        from demos import get_demo
+
+        q, here = item.question, lang()
+        demo = get_demo(q.demo)
+        labels = {p.name: p.label(here) for p in demo.params}
+        rows = [f"- {labels.get(k, k)}: **{fmt(v) if not isinstance(v, str) else v}**" for k, v in q.params.items()]
+        st.markdown(f"**{t('demo')}: {demo.title(here)}**\n\n" + "\n".join(rows))
+        st.caption(t("other_settings_keep_defaults"))
+
+    def ask(self, item, key):
+        here, q = lang(), item.question
+        choice = st.radio(t("your_answer"), options=list(item.order), index=None, key=key,
+                          format_func=lambda i: q.choices[i].text.get(here))
+        return choice, None if choice is not None else t("choose_answer_first")
+
+    def run(self, item, *, live):
+        """Run the question's demo with its stated settings (cached), live on the page or not."""
+        from demos import get_demo
+
+        from studyapp.runner import run_demo
+        from studyapp.ui.demo_view import LiveView
+
+        q = item.question
+        if live:
+            view = LiveView(get_demo(q.demo))
+            try:
+                return run_demo(q.demo, q.params, seed=q.seed, report=view)
+            finally:
+                view.clear()
+        with st.spinner(t("running_the_demo")):
+            return run_demo(q.demo, q.params, seed=q.seed)
+
+    def show_answer(self, item, response):
+        q, here = item.question, lang()
+        metrics = response.metrics if response else None
+        answer = response.answer if response else None
+        lines = []
+        for i in item.order:
+            choice = q.choices[i]
+            condition = choice.condition
+            happened = metrics is not None and condition.metric in metrics and condition.holds(float(metrics[condition.metric]))
+            lines.append(f"- {mark(happened, i == answer)} {choice.text.get(here)} `{choice.when}`")
+        st.markdown("\n".join(lines))
+        st.caption(t("prediction_legend"))
