@@ -12,6 +12,8 @@ import pytest
 from pydantic import TypeAdapter
 
 from studyapp.cli import main
+from studyapp.content.questions.choice import MultiChoice, PickOne
+from studyapp.content.questions.predict import PredictThenRun
 from studyapp.content import LANGUAGES, load_content
 from studyapp.content import fairness as f
 from studyapp.content.questions import Question
@@ -149,14 +151,14 @@ def test_prediction_outcomes_hold_whichever_way_the_run_goes():
     # each must explain its own outcome without assuming which one the run landed on.
     assert f.presuming_outcomes(QUESTIONS) == []
     for q in QUESTIONS:
-        if q.type == "predict_then_run":
+        if isinstance(q, PredictThenRun):
             texts = [c.explanation.en for c in q.choices]
             assert len(set(texts)) == len(texts), q.id
 
 
 def test_every_wrong_option_explains_itself():
     for q in QUESTIONS:
-        if q.type in f.CHOICE_TYPES:
+        if isinstance(q, (PickOne, MultiChoice)):
             assert all(c.explanation is not None for c in q.choices if not c.correct), q.id
 
 
@@ -178,5 +180,5 @@ def test_validate_json_carries_the_fairness_figures(capsys):
     fairness = json.loads(capsys.readouterr().out)["fairness"]
     assert fairness["choice_questions"] == len(f.choice_questions(QUESTIONS))
     assert set(fairness["longest_correct"]) == set(LANGUAGES)
-    assert fairness["true_false"]["total"] == f.true_false_counts(QUESTIONS)[1]
+    assert fairness["true_statements"]["total"] == f.true_false_counts(QUESTIONS)[1]
     assert fairness["cards_without_question"] == [] and fairness["near_duplicates"] == []

@@ -3,8 +3,8 @@
 Every measure is a pure function over loaded questions (or a `Content`), with no streamlit and
 no torch, so the tests hold them for every topic added later and `studyapp validate` prints them.
 
-- **Length of the right option.** In single-answer choice questions (single_choice,
-  odd_one_out) the right option should be the longest about as often as chance (the mean of
+- **Length of the right option.** In single-answer choice questions (single choice, odd one
+  out) the right option should be the longest about as often as chance (the mean of
   1/number of options): at most `LENGTH_SLACK` above it, and, so that "never pick the longest"
   is no cue either, at most `LENGTH_SLACK` below it. The same holds for the shortest option.
   Nor may the right option be much longer than every wrong one (`LENGTH_RATIO`).
@@ -29,9 +29,10 @@ from dataclasses import dataclass
 from typing import Iterable
 
 from studyapp.content.base import LANGUAGES
+from studyapp.content.questions.choice import MultiChoice, PickOne
+from studyapp.content.questions.predict import PredictThenRun
+from studyapp.content.questions.true_false import TrueFalse
 
-SINGLE_ANSWER_TYPES = ("single_choice", "odd_one_out")
-CHOICE_TYPES = (*SINGLE_ANSWER_TYPES, "multi_choice")
 
 LENGTH_SLACK = 0.10  # the longest- (and shortest-) correct share stays within chance ± this
 TRUE_SHARE = (0.40, 0.60)  # allowed share of true statements among true/false questions
@@ -66,7 +67,7 @@ _TOKEN = re.compile(r"[a-z0-9]+")
 
 def choice_questions(questions: Iterable) -> list:
     """Questions with exactly one right option among several (the length cue applies to them)."""
-    return [q for q in questions if q.type in SINGLE_ANSWER_TYPES]
+    return [q for q in questions if isinstance(q, PickOne)]
 
 
 def _correct_index(question) -> int:
@@ -146,7 +147,7 @@ def absolute_distractors(questions: Iterable) -> list[tuple[str, int, str, str]]
     """(question id, option index, language, word) for every wrong option with a giveaway word."""
     found = []
     for q in questions:
-        if q.type not in CHOICE_TYPES:
+        if not isinstance(q, (PickOne, MultiChoice)):
             continue
         for i, choice in enumerate(q.choices):
             if choice.correct:
@@ -162,7 +163,7 @@ def absolute_distractors(questions: Iterable) -> list[tuple[str, int, str, str]]
 
 def true_false_counts(questions: Iterable) -> tuple[int, int]:
     """(number of true statements, number of true/false questions)."""
-    answers = [q.answer for q in questions if q.type == "true_false"]
+    answers = [q.answer for q in questions if isinstance(q, TrueFalse)]
     return sum(answers), len(answers)
 
 
@@ -200,7 +201,7 @@ def presuming_outcomes(questions: Iterable) -> list[tuple[str, int, str]]:
     is worded as if the run had, or had not, landed on that outcome."""
     found = []
     for q in questions:
-        if q.type != "predict_then_run":
+        if not isinstance(q, PredictThenRun):
             continue
         for i, outcome in enumerate(q.choices):
             match = PRESUMING.search(outcome.explanation.en)
@@ -224,7 +225,7 @@ def fairness_summary(content) -> dict:
         "length_band": [round(max(0.0, chance - LENGTH_SLACK), 3), round(chance + LENGTH_SLACK, 3)],
         "length_outliers": sorted({c.question for lang in LANGUAGES for c in length_outliers(questions, lang)}),
         "absolute_distractors": len(absolute_distractors(questions)),
-        "true_false": {"true": trues, "total": tfs, "share": round(trues / tfs, 3) if tfs else None},
+        "true_statements": {"true": trues, "total": tfs, "share": round(trues / tfs, 3) if tfs else None},
         "cards_without_question": cards_without_question(content),
         "near_duplicates": [list(p) for p in near_duplicates(questions)],
         "presuming_outcomes": len(presuming_outcomes(questions)),
@@ -236,7 +237,7 @@ def fairness_line(summary: dict) -> str:
     n = summary["choice_questions"]
     longest, shortest = summary["longest_correct"]["en"], summary["shortest_correct"]["en"]
     low, high = summary["length_band"]
-    tf = summary["true_false"]
+    tf = summary["true_statements"]
     tf_part = f"true/false {tf['true']} true of {tf['total']} ({tf['share']:.0%})" if tf["total"] else "no true/false"
     uncovered = summary["cards_without_question"]
     return (

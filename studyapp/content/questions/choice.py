@@ -47,7 +47,7 @@ def shuffled_choices(question, rng: random.Random) -> Draw:
     return Draw(order=tuple(order))
 
 
-class _PickOne:
+class PickOne:
     """Behaviour of the types where exactly one choice is right (the fields stay on each
     model, so the topic schema lists them in the file's order)."""
 
@@ -79,7 +79,7 @@ class _PickOne:
         ))
 
 
-class SingleChoice(_PickOne, QuestionBase):
+class SingleChoice(PickOne, QuestionBase):
     type: Literal["single_choice"]
     choices: list[Choice] = Field(min_length=2)
 
@@ -89,7 +89,7 @@ class SingleChoice(_PickOne, QuestionBase):
     one_right: ClassVar[str] = "a single_choice question needs exactly one correct choice, found {found}"
 
 
-class OddOneOut(_PickOne, QuestionBase):
+class OddOneOut(PickOne, QuestionBase):
     """Which item does not belong? `correct: true` marks the odd one; the others say what they share."""
 
     type: Literal["odd_one_out"]
