@@ -41,7 +41,7 @@ DEMO = Demo(
         Param("shallow_depth", T("Shallow network: weight layers", "얕은 신경망의 가중치 층 수"),
               min=2, max=20, step=2),
         Param("width", T("Units per layer", "층당 유닛 수"), min=8, max=128, step=8),
-        Param("steps", T("Training steps", "학습 스텝 수"), min=20, max=400, step=10,
+        Param("steps", T("Training steps", "학습 스텝 수"), min=20, max=300, step=10,
               help=T("Mini-batches of 64 training digits; all three networks see the same ones.",
                      "훈련 숫자 64개짜리 미니배치 수입니다. 세 신경망은 똑같은 배치를 봅니다.")),
         Param("lr", T("Learning rate (SGD, momentum 0.9)", "학습률 (SGD, 모멘텀 0.9)"), min=1e-3, max=1.0,

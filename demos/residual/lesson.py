@@ -74,7 +74,7 @@ def evaluate(net, x, y):
     return F.cross_entropy(logits, y).item(), (logits.argmax(1) == y).float().mean().item()
 
 
-def train(depth=20, shallow_depth=4, width=32, steps=150, lr=0.03, batch_norm=True,
+def train(depth=20, shallow_depth=4, width=32, steps=120, lr=0.03, batch_norm=True,
           *, device="cpu", seed=0, report=None):
     report = report or (lambda *args, **kwargs: False)  # the app passes a live chart
     torch.manual_seed(seed)
