@@ -191,6 +191,13 @@ def test_vgg(m):
     assert blocks["16"][1] == blocks["19"][1]  # the same fully connected layers
     says("vgg", "VGG-16 has 13 convolution layers, VGG-19 16", "VGG-16의 합성곱층은 13개")
     says("arch-q-vgg-variants", "(13 to 16 convolutions)", "합성곱 13개에서 16개로")
+    # "Most of VGG's computation is in the convolutions, most of its parameters in the fully
+    # connected layers" (a fully connected layer uses each weight once per image).
+    linears = [x for x in meta(tvm.vgg16).modules() if isinstance(x, nn.Linear)]
+    assert sum(parameters(x) for x in linears) > 0.5 * vgg16.params
+    assert sum(x.in_features * x.out_features for x in linears) < 0.5 * vgg16.macs
+    says("vgg", "Most of VGG's computation is in the convolutions, most of its parameters in the fully "
+         "connected layers")
     first = meta(tvm.vgg16).classifier[0]
     assert (first.in_features, first.out_features) == (7 * 7 * 512, 4096) == (25_088, 4_096)
     says("vgg", "maps 7·7·512 inputs to 4,096 outputs", "입력 7·7·512개를 출력 4,096개로")
