@@ -81,9 +81,12 @@ def train(depth=20, shallow_depth=4, width=32, steps=120, lr=0.03, batch_norm=Tr
     x_train, y_train, x_test, y_test = (t.to(device) for t in split_digits(400, seed))
 
     depths = {"shallow": shallow_depth, "plain": depth, "residual": depth}
-    nets, optimizers, grad_start = {}, {}, {}
+    nets = {name: make_net(depths[name], width, name == "residual", batch_norm) for name in NETS}
+    # The same starting weights for both deep networks: the shortcuts are the only difference.
+    nets["residual"].load_state_dict(nets["plain"].state_dict())
+    optimizers, grad_start = {}, {}
     for name in NETS:
-        nets[name] = make_net(depths[name], width, name == "residual", batch_norm).to(device)
+        nets[name].to(device)
         # SGD with momentum, as in the ResNet paper.
         optimizers[name] = torch.optim.SGD(nets[name].parameters(), lr=lr, momentum=0.9)
         # The gradient each layer gets from the first batch, before any update.
@@ -94,7 +97,7 @@ def train(depth=20, shallow_depth=4, width=32, steps=120, lr=0.03, batch_norm=Tr
     batches = torch.Generator().manual_seed(seed)
     every = max(1, steps // 150)  # a few hundred reports at most
     for step in range(1, steps + 1):
-        batch = torch.randint(0, len(y_train), (BATCH_SIZE,), generator=batches)
+        batch = torch.randint(0, len(y_train), (BATCH_SIZE,), generator=batches).to(device)
         x, y = x_train[batch], y_train[batch]
         for name, net in nets.items():  # the same batch for all three
             if name in diverged:
