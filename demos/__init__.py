@@ -27,6 +27,7 @@ REGISTRY: dict[str, str] = {
     "heads": "demos.heads",
     "kfold": "demos.kfold",
     "tuning": "demos.tuning",
+    "residual": "demos.residual",
 }
 
 

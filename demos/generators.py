@@ -239,6 +239,37 @@ def halving_epochs(configs: int, min_epochs: int, keep_one_in: int, rungs: int, 
     return total
 
 
+# --- CNN architectures (the architectures topic) ------------------------------------------------
+
+
+def separable_conv_parameter_count(in_channels: int, out_channels: int, kernel: int, separable: bool) -> int:
+    """Weights of a depthwise separable convolution (a k x k filter per input channel, then a
+    1x1 convolution mixing them), or with separable=False of the standard convolution it
+    replaces. No biases."""
+    from torch import nn
+
+    if separable:
+        layers = [nn.Conv2d(in_channels, in_channels, kernel, groups=in_channels, bias=False),
+                  nn.Conv2d(in_channels, out_channels, 1, bias=False)]
+    else:
+        layers = [nn.Conv2d(in_channels, out_channels, kernel, bias=False)]
+    return sum(p.numel() for layer in layers for p in layer.parameters())
+
+
+def conv2d_multiply_adds(size: int, in_channels: int, out_channels: int, kernel: int) -> int:
+    """Multiply-adds of a Conv2d (stride 1, padding kernel // 2) on one size x size image: every
+    output value is a sum of in_channels x kernel x kernel products."""
+    import torch
+    from torch import nn
+
+    if kernel % 2 == 0:
+        raise GeneratorError("an even kernel cannot keep the size with symmetric padding")
+    layer = nn.Conv2d(in_channels, out_channels, kernel, padding=kernel // 2, bias=False)
+    with torch.no_grad():
+        out = layer(torch.zeros(1, in_channels, size, size))
+    return out.numel() * in_channels * kernel * kernel
+
+
 GENERATORS.update({
     g.name: g
     for g in (
@@ -254,5 +285,10 @@ GENERATORS.update({
                   "percent chance that random search hits the best share of the space"),
         Generator("halving-epochs", ("configs", "min_epochs", "keep_one_in", "rungs", "resume"), halving_epochs,
                   "total epochs of training successive halving spends"),
+        Generator("separable-conv-params", ("in_channels", "out_channels", "kernel", "separable"),
+                  separable_conv_parameter_count,
+                  "weights of a depthwise separable convolution (or of the standard one it replaces)"),
+        Generator("conv2d-macs", ("size", "in_channels", "out_channels", "kernel"), conv2d_multiply_adds,
+                  "multiply-adds of a same-padded Conv2d on one image"),
     )
 })
