@@ -29,6 +29,7 @@ REGISTRY: dict[str, str] = {
     "heads": "demos.heads",
     "kfold": "demos.kfold",
     "tuning": "demos.tuning",
+    "tensors": "demos.tensors",
 }
 
 
