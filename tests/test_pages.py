@@ -112,6 +112,7 @@ QUICK_SETTINGS = {
     "heads": {"steps": 10},
     "kfold": {"epochs": 10, "folds": 3},
     "tuning": {"grid_points": 2},
+    "tensors": {"size": 2},
 }
 
 
