@@ -136,7 +136,7 @@ def _storage(result: Result, lang: str) -> go.Figure:
                                text=T(f"dim {d}: +{stride}", f"차원 {d}: +{stride}")(lang),
                                font={"size": 13, "color": PALETTE[d % 4 + 1]})
             level += 0.55
-        rows_top = level
+        rows_top = max(level, 0.6)  # a copy: x's own row stays in the picture above
     else:  # PyTorch's message, above the storage it could not read as asked
         rows_top = 1.9
         message = "<br>".join(textwrap.wrap(f"RuntimeError: {explored['error']}", 90))
