@@ -28,6 +28,7 @@ REGISTRY: dict[str, str] = {
     "kfold": "demos.kfold",
     "tuning": "demos.tuning",
     "residual": "demos.residual",
+    "tensors": "demos.tensors",
 }
 
 

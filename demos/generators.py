@@ -292,3 +292,72 @@ GENERATORS.update({
                   "multiply-adds of a same-padded Conv2d on one image"),
     )
 })
+
+
+# --- tensors and autograd ---------------------------------------------------------------------
+
+
+def contiguous_stride(d0: int, d1: int, d2: int, dim: int) -> int:
+    """Stride along `dim` of a fresh (contiguous) tensor of shape (d0, d1, d2), as torch lays it out."""
+    import torch
+
+    if not 0 <= dim <= 2:
+        raise GeneratorError(f"a 3-D tensor has dimensions 0, 1 and 2, not {dim}")
+    return torch.empty(d0, d1, d2).stride(dim)
+
+
+def slice_offset(rows: int, cols: int, start_row: int, start_col: int) -> int:
+    """Storage offset of x[start_row:, start_col:] for x = a fresh tensor of shape (rows, cols)."""
+    import torch
+
+    if not (0 <= start_row < rows and 0 <= start_col < cols):
+        raise GeneratorError("the slice must start inside the tensor")
+    return torch.empty(rows, cols)[start_row:, start_col:].storage_offset()
+
+
+def element_address(rows: int, cols: int, i: int, j: int, transposed: bool) -> int:
+    """The storage cell that element [i, j] of x (or of x.t()) reads, for x = torch.arange(rows *
+    cols).reshape(rows, cols): since x counts its own cells, the element's value is its cell."""
+    import torch
+
+    x = torch.arange(rows * cols).reshape(rows, cols)
+    y = x.t() if transposed else x
+    if not (0 <= i < y.shape[0] and 0 <= j < y.shape[1]):
+        raise GeneratorError(f"[{i}, {j}] is outside a tensor of shape {tuple(y.shape)}")
+    return int(y[i, j])
+
+
+def accumulated_grad(value: float, power: int, calls: int) -> float:
+    """x.grad after `calls` rounds of (x ** power).backward() with no zeroing in between."""
+    import torch
+
+    x = torch.tensor(float(value), dtype=torch.float64, requires_grad=True)
+    for _ in range(calls):
+        (x ** power).backward()
+    return float(x.grad)
+
+
+def dataloader_batches(samples: int, batch_size: int, drop_last: bool) -> int:
+    """Batches per epoch of a DataLoader over `samples` items: len(DataLoader(...))."""
+    from torch.utils.data import DataLoader
+
+    if samples < 1 or batch_size < 1:
+        raise GeneratorError("a DataLoader needs at least one sample and a batch size of at least one")
+    return len(DataLoader(range(samples), batch_size=batch_size, drop_last=drop_last))
+
+
+GENERATORS.update({
+    g.name: g
+    for g in (
+        Generator("contiguous-stride", ("d0", "d1", "d2", "dim"), contiguous_stride,
+                  "stride along one dimension of a fresh 3-D tensor"),
+        Generator("slice-offset", ("rows", "cols", "start_row", "start_col"), slice_offset,
+                  "storage offset of x[start_row:, start_col:]"),
+        Generator("element-address", ("rows", "cols", "i", "j", "transposed"), element_address,
+                  "storage cell of element [i, j] of x or x.t()"),
+        Generator("accumulated-grad", ("value", "power", "calls"), accumulated_grad,
+                  "x.grad after several backward passes without zero_grad"),
+        Generator("dataloader-batches", ("samples", "batch_size", "drop_last"), dataloader_batches,
+                  "batches per epoch of a DataLoader"),
+    )
+})

@@ -107,6 +107,7 @@ QUICK_SETTINGS = {
     "kfold": {"epochs": 10, "folds": 3},
     "tuning": {"grid_points": 2},
     "residual": {"steps": 20, "depth": 6},
+    "tensors": {"size": 2},
 }
 
 

@@ -176,3 +176,51 @@ def test_halving_epochs_counts_what_the_tuning_demo_spends():
     result = DEMO.run({"grid_points": 2}, device=torch.device("cpu"), seed=0)
     assert result.metrics["halving_epochs_spent"] == GENERATORS["halving-epochs"](
         configs=12, min_epochs=1, keep_one_in=3, rungs=3, resume=False)
+
+
+# --- tensors and autograd ---------------------------------------------------------------------
+
+
+@FAST
+@given(d0=st.integers(1, 6), d1=st.integers(1, 6), d2=st.integers(1, 6), dim=st.integers(0, 2))
+def test_contiguous_stride_is_the_product_of_the_later_sizes(d0, d1, d2, dim):
+    sizes = (d0, d1, d2)
+    expected = 1
+    for size in sizes[dim + 1:]:
+        expected *= size
+    assert GENERATORS["contiguous-stride"](d0=d0, d1=d1, d2=d2, dim=dim) == expected
+
+
+@FAST
+@given(rows=st.integers(1, 8), cols=st.integers(1, 8), data=st.data())
+def test_slice_offset_and_element_address_follow_offset_plus_index_times_stride(rows, cols, data):
+    r, c = data.draw(st.integers(0, rows - 1)), data.draw(st.integers(0, cols - 1))
+    assert GENERATORS["slice-offset"](rows=rows, cols=cols, start_row=r, start_col=c) == r * cols + c
+    assert GENERATORS["element-address"](rows=rows, cols=cols, i=r, j=c, transposed=False) == r * cols + c
+    # x.t() has shape (cols, rows) and strides (1, cols): element [i, j] is cell i + j * cols
+    assert GENERATORS["element-address"](rows=rows, cols=cols, i=c, j=r, transposed=True) == c + r * cols
+
+
+@FAST
+@given(value=st.integers(1, 3), power=st.integers(1, 4), calls=st.integers(1, 4))
+def test_accumulated_grad_adds_one_derivative_per_backward(value, power, calls):
+    assert GENERATORS["accumulated-grad"](value=value, power=power, calls=calls) == pytest.approx(
+        calls * power * value ** (power - 1))
+
+
+@FAST
+@given(samples=st.integers(1, 500), batch_size=st.integers(1, 64), drop_last=st.booleans())
+def test_dataloader_batches_round_up_or_down(samples, batch_size, drop_last):
+    expected = samples // batch_size if drop_last else -(-samples // batch_size)
+    assert GENERATORS["dataloader-batches"](samples=samples, batch_size=batch_size, drop_last=drop_last) == expected
+
+
+def test_tensor_generators_refuse_what_does_not_exist():
+    with pytest.raises(GeneratorError):
+        GENERATORS["contiguous-stride"](d0=2, d1=2, d2=2, dim=3)
+    with pytest.raises(GeneratorError):
+        GENERATORS["slice-offset"](rows=3, cols=3, start_row=3, start_col=0)
+    with pytest.raises(GeneratorError):
+        GENERATORS["element-address"](rows=2, cols=3, i=0, j=2, transposed=True)
+    with pytest.raises(GeneratorError):
+        GENERATORS["dataloader-batches"](samples=0, batch_size=4, drop_last=False)
