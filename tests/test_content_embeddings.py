@@ -235,6 +235,16 @@ def test_the_noise_distribution_is_frequency_to_the_three_quarters():
     says(card("negative-sampling"), ("torch.multinomial(counts ** 0.75, ...)", "torch.multinomial(counts ** 0.75, ...)"))
 
 
+def test_the_loss_starts_at_k_plus_one_times_ln_2():
+    torch.manual_seed(0)
+    model = lesson.Word2Vec(56, 16)
+    k = next(p.default for p in DEMO.params if p.name == "negatives")
+    loss = model(torch.randint(0, 56, (64, 1)), torch.randint(0, 56, (64,)), torch.randint(0, 56, (64, k)))
+    assert k == 5 and loss.item() == pytest.approx((k + 1) * math.log(2), rel=1e-6)
+    assert f"{(k + 1) * math.log(2):.2f}" == "4.16"
+    says(card("negative-sampling"), ("the loss at (k + 1) ln 2 ≈ 4.16 for k = 5", "k = 5일 때 손실은 (k + 1) ln 2 ≈ 4.16"))
+
+
 def test_each_skip_gram_window_step_adds_at_most_two_pairs_per_word():
     ids = [[0] * len(s) for s in word_corpus(500, 2)]
     counts = [len(lesson.make_examples(ids, w, "skip-gram", 1)[1]) for w in range(1, 6)]

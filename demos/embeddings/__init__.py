@@ -1,7 +1,7 @@
 """The word-embedding demo: the lesson, its knobs and its figures, joined into one `Demo`.
 
-No engine: a default run trains a few hundred small batches in about a second on a 2-core CPU,
-and there is no set of variants for a stacked network to train side by side.
+No engine: a default run is a few hundred small batches (1.6 s warm in `studyapp bench` on a
+busy 2-core CPU), and there are no variants for a stacked network to train side by side.
 """
 
 from demos.framework import Demo, Param, T
@@ -35,7 +35,7 @@ DEMO = Demo(
                      "vocabulary.",
                      "단어 벡터 하나에 들어가는 숫자의 개수입니다. 원-핫 벡터라면 어휘의 단어 수만큼 "
                      "필요합니다.")),
-        Param("window", T("Context window", "문맥 윈도"), min=1, max=5,
+        Param("window", T("Context window", "문맥 윈도우"), min=1, max=5,
               help=T("How many words on each side count as a word's context.",
                      "단어 양쪽으로 몇 단어까지를 문맥으로 볼지 정합니다.")),
         Param("negatives", T("Negative samples per example", "예제당 네거티브 샘플 수"), min=1, max=20,

@@ -129,15 +129,17 @@ def people_figure(result: Result, lang: str) -> go.Figure:
                 for axis, values in enumerate((xs, ys, zs)):
                     values += [at[a][axis], at[b][axis], None]
         fig.add_trace(go.Scatter3d(x=xs, y=ys, z=zs, mode="lines", name=name(lang),
-                                   line={"color": color, "width": 6}))
+                                   line={"color": color, "width": 6}, opacity=0.8))
     fig.add_trace(go.Scatter3d(
         x=xyz[:, 0], y=xyz[:, 1], z=xyz[:, 2], mode="markers+text", text=people, showlegend=False,
-        textposition="top center", textfont={"size": 16}, marker={"size": 5, "color": PALETTE[6]}))
-    axis = {"showticklabels": False, "title": {"font": {"size": 14}}}
-    fig.update_layout(scene={"xaxis": {**axis, "title_text": T("PC 1", "주성분 1")(lang)},
-                             "yaxis": {**axis, "title_text": T("PC 2", "주성분 2")(lang)},
-                             "zaxis": {**axis, "title_text": T("PC 3", "주성분 3")(lang)},
-                             "aspectmode": "cube", "camera": {"eye": {"x": 1.6, "y": 1.6, "z": 1.1}}})
+        textposition="middle right", textfont={"size": 17}, marker={"size": 6, "color": PALETTE[6]}))
+    low, high = xyz.min(0), xyz.max(0)
+    pad = 0.35 * (high - low) + 1e-9  # room for the labels: text outside the axes' box is cut off
+    scene = {name: {"showticklabels": False, "range": [low[k] - pad[k], high[k] + pad[k]],
+                    "title": {"text": T(f"PC {k + 1}", f"주성분 {k + 1}")(lang), "font": {"size": 14}}}
+             for k, name in enumerate(("xaxis", "yaxis", "zaxis"))}
+    fig.update_layout(scene={**scene, "aspectmode": "cube", "domain": {"x": [0, 1], "y": [0, 1]},
+                             "camera": {"eye": {"x": 1.25, "y": 1.25, "z": 0.85}}})
     return style(fig, height=640, title=T(
         f"The eight person words on their three largest principal components ({100 * share:.0f}% of "
         f"their variance): parallel edges are the directions analogies use",
