@@ -29,6 +29,7 @@ REGISTRY: dict[str, str] = {
     "tuning": "demos.tuning",
     "residual": "demos.residual",
     "tensors": "demos.tensors",
+    "embeddings": "demos.embeddings",
 }
 
 

@@ -361,3 +361,55 @@ GENERATORS.update({
                   "batches per epoch of a DataLoader"),
     )
 })
+
+
+# --- embeddings (word vectors) ----------------------------------------------------------------
+
+
+def embedding_parameter_count(vocab: int, dim: int, bias: bool) -> int:
+    """Parameters of nn.Embedding(vocab, dim): one row of `dim` numbers per word. With `bias`,
+    the count of nn.Linear(vocab, dim) instead (the same matrix plus a bias per output), the
+    layer an embedding is often mistaken for."""
+    from torch import nn
+
+    # On the meta device: the shapes and counts without allocating (or initializing) the table.
+    layer = nn.Linear(vocab, dim, device="meta") if bias else nn.Embedding(vocab, dim, device="meta")
+    return sum(p.numel() for p in layer.parameters())
+
+
+def cosine_of(a1: float, a2: float, a3: float, b1: float, b2: float, b3: float, normalized: bool) -> float:
+    """Cosine similarity of two 3-D vectors (torch.nn.functional.cosine_similarity); without
+    `normalized`, their plain dot product."""
+    import torch
+    import torch.nn.functional as F
+
+    a = torch.tensor([a1, a2, a3], dtype=torch.float64)
+    b = torch.tensor([b1, b2, b3], dtype=torch.float64)
+    return float(F.cosine_similarity(a, b, dim=0)) if normalized else float(a @ b)
+
+
+def fasttext_ngram_count(letters: int, min_n: int, max_n: int, boundaries: bool) -> int:
+    """How many character n-grams (n from min_n to max_n) FastText takes from a word of
+    `letters` different letters, counted by listing them: the word is wrapped in the boundary
+    symbols < and > first (without `boundaries`, the count someone who forgets them gets). The
+    whole word, which FastText adds as one more unit of its own, is not counted."""
+    if not 1 <= min_n <= max_n:
+        raise GeneratorError(f"need 1 <= min_n <= max_n, got {min_n} and {max_n}")
+    word = "".join(chr(ord("a") + i % 26) for i in range(letters))
+    if boundaries:
+        word = f"<{word}>"
+    grams = [word[i:i + n] for n in range(min_n, max_n + 1) for i in range(len(word) - n + 1)]
+    return len(grams)
+
+
+GENERATORS.update({
+    g.name: g
+    for g in (
+        Generator("embedding-params", ("vocab", "dim", "bias"), embedding_parameter_count,
+                  "parameter count of nn.Embedding (or, with bias, of nn.Linear of the same size)"),
+        Generator("cosine-similarity", ("a1", "a2", "a3", "b1", "b2", "b3", "normalized"), cosine_of,
+                  "cosine similarity (or dot product) of two 3-D vectors"),
+        Generator("fasttext-ngrams", ("letters", "min_n", "max_n", "boundaries"), fasttext_ngram_count,
+                  "character n-grams FastText takes from a word"),
+    )
+})

@@ -108,6 +108,7 @@ QUICK_SETTINGS = {
     "tuning": {"grid_points": 2},
     "residual": {"steps": 20, "depth": 6},
     "tensors": {"size": 2},
+    "embeddings": {"epochs": 1, "sentences": 300},
 }
 
 
