@@ -40,6 +40,8 @@ DEMO = Demo(
         Param("lr", T("Learning rate (SGD, momentum 0.9)", "학습률 (SGD, 모멘텀 0.9)"), min=1e-3, max=0.5,
               log=True),
     ),
+    # A large learning rate makes networks diverge and stop early: the longest run keeps them all.
+    heaviest={"lr": 0.001},
     live=figures.LIVE,
     figures=figures.figures,
     summary=figures.summary,
