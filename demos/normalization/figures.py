@@ -14,6 +14,8 @@ from demos.plots import PALETTE, flat, log_axis, style
 NORMS = ("none", "batch", "layer")  # the lesson's names for the three networks
 NAMES = {"none": T("no normalization", "정규화 없음"), "batch": T("batch norm", "배치 정규화"),
          "layer": T("layer norm", "층 정규화")}
+NETWORKS = {"none": T("network without normalization", "정규화 없는 신경망"),
+            "batch": T("batch-norm network", "배치 정규화 신경망"), "layer": T("layer-norm network", "층 정규화 신경망")}
 COLORS = {"none": PALETTE[1], "batch": PALETTE[0], "layer": PALETTE[2]}
 INITS = {"small": T("half of He (too small)", "He의 절반 (너무 작음)"),
          "xavier": T("Xavier", "Xavier"), "he": T("He", "He"),
@@ -33,9 +35,9 @@ def summary(m: Mapping[str, float], settings: Mapping[str, Value]) -> T:
     init, depth = INITS[str(settings["init"])], int(settings["depth"])
     ratio = {norm: m[f"{norm}_activation_ratio"] for norm in NORMS}
     acc = {norm: 100 * m[f"{norm}_test_acc"] for norm in NORMS}
-    blew = [(NAMES[n], int(m[f"{n}_diverged_step"])) for n in NORMS if m[f"{n}_diverged_step"]]
-    diverged = T("".join(f" The {name.en} network's loss became inf or NaN at step {step}." for name, step in blew),
-                 "".join(f" {name.ko} 신경망의 손실은 {step}스텝에서 inf나 NaN이 되었습니다." for name, step in blew))
+    blew = [(NETWORKS[n], int(m[f"{n}_diverged_step"])) for n in NORMS if m[f"{n}_diverged_step"]]
+    diverged = T("".join(f" The {name.en}'s loss became inf or NaN at step {step}." for name, step in blew),
+                 "".join(f" {name.ko}의 손실은 {step}스텝에서 inf나 NaN이 되었습니다." for name, step in blew))
     refused = (T("refused a single image (ValueError); ", "이미지 한 장을 거부했고(ValueError), ")
                if m["bn_batch1_refused"] else T("", ""))
     alone, classes = 100 * m["bn_alone_acc"], int(m["bn_alone_classes"])
