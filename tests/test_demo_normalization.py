@@ -96,6 +96,13 @@ def test_he_initialization_lets_the_plain_network_learn_too():
     assert result.metrics["none_test_acc"] > 0.3
 
 
+def test_with_xavier_weights_layer_norm_learns_at_the_smaller_rate_the_help_suggests():
+    result, _ = run(1, lr=0.005)
+    assert result.metrics["layer_test_acc"] > 0.4
+    lr = next(p for p in DEMO.params if p.name == "lr")
+    assert "try 0.005" in lr.help.en and "0.005를" in lr.help.ko
+
+
 def test_two_copies_of_one_input_reduce_batch_norm_to_beta():
     layer = nn.BatchNorm1d(5).train()
     with torch.no_grad():

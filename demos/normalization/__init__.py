@@ -38,7 +38,11 @@ DEMO = Demo(
               help=T("Mini-batches of 64 images; all three networks see the same ones.",
                      "이미지 64장짜리 미니배치 수입니다. 세 신경망은 똑같은 배치를 봅니다.")),
         Param("lr", T("Learning rate (SGD, momentum 0.9)", "학습률 (SGD, 모멘텀 0.9)"), min=1e-3, max=0.5,
-              log=True),
+              log=True,
+              help=T("Layer norm is the most sensitive to it here: a normalized layer's gradient grows as "
+                     "its weights shrink, so with Xavier weights try 0.005.",
+                     "여기서는 층 정규화가 학습률에 가장 민감합니다. 정규화되는 층의 기울기는 가중치가 "
+                     "작을수록 커지므로, Xavier 가중치라면 0.005를 써 보세요.")),
     ),
     # A large learning rate makes networks diverge and stop early: the longest run keeps them all.
     heaviest={"lr": 0.001},

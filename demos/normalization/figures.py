@@ -129,7 +129,13 @@ def training_figure(result: Result, lang: str) -> go.Figure:
                                      name=T(f"{NAMES[norm].en}: loss inf/NaN at step {step}, stopped",
                                             f"{NAMES[norm].ko}: {step}스텝에서 손실 inf/NaN, 중단")(lang)),
                           row=1, col=1)
-    log_axis(fig, flat(curves.values()), row=1, col=1)
+    # Scaled to the networks still training: one that blew up would flatten the others' curves.
+    kept = [curves[n] for n in NORMS if not m[f"{n}_diverged_step"] and len(curves[n])] or list(curves.values())
+    shown = [v for v in flat(kept) if np.isfinite(v) and v > 0]
+    log_axis(fig, shown, row=1, col=1)
+    if shown:
+        low = min(min(shown) / 1.2, 0.9)  # down to 1 at least: a narrow range would show a single tick
+        fig.update_yaxes(range=[np.log10(low), np.log10(max(shown) * 1.2)], row=1, col=1)
     fig.add_hline(y=10, line_dash="dot", line_color="gray", row=1, col=2)
     fig.add_trace(go.Scatter(x=[None], y=[None], mode="lines", line={"color": "gray", "dash": "dot"},
                              name=T("guessing (10%)", "찍기 (10%)")(lang)), row=1, col=2)
