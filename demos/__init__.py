@@ -30,6 +30,7 @@ REGISTRY: dict[str, str] = {
     "residual": "demos.residual",
     "tensors": "demos.tensors",
     "embeddings": "demos.embeddings",
+    "normalization": "demos.normalization",
 }
 
 

@@ -400,6 +400,37 @@ def fasttext_ngram_count(letters: int, min_n: int, max_n: int, boundaries: bool)
         word = f"<{word}>"
     grams = [word[i:i + n] for n in range(min_n, max_n + 1) for i in range(len(word) - n + 1)]
     return len(grams)
+# --- normalization and initialization ---------------------------------------------------------
+
+
+def batchnorm_running_mean(momentum: float, running: float, batch_mean: float) -> float:
+    """A BatchNorm1d feature's running mean after one training-mode batch with this mean."""
+    import torch
+    from torch import nn
+
+    if running == batch_mean:
+        raise GeneratorError("the batch mean equals the running mean: the update shows nothing")
+    layer = nn.BatchNorm1d(1, momentum=momentum).train()
+    with torch.no_grad():
+        layer.running_mean.fill_(float(running))
+        layer(torch.tensor([[batch_mean - 1.0], [batch_mean + 1.0]]))  # two values with this mean
+    return float(layer.running_mean[0])
+
+
+def xavier_uniform_limit(fan_in: int, fan_out: int, uniform: bool) -> float:
+    """The bound a of nn.init.xavier_uniform_ for nn.Linear(fan_in, fan_out), measured as the
+    largest |w| over about a million draws; with uniform=False, the measured standard deviation
+    of nn.init.xavier_normal_ instead."""
+    import torch
+    from torch import nn
+
+    weight = torch.empty(fan_out, fan_in)
+    fill = nn.init.xavier_uniform_ if uniform else nn.init.xavier_normal_
+    with torch.random.fork_rng(devices=[]):  # leaves everyone else's random numbers alone
+        torch.manual_seed(0)
+        # clone(): each fill_ overwrites `weight` in place
+        draws = torch.cat([fill(weight).flatten().clone() for _ in range(max(1, 1_000_000 // weight.numel()))])
+    return float(draws.abs().max() if uniform else draws.std())
 
 
 GENERATORS.update({
@@ -411,5 +442,9 @@ GENERATORS.update({
                   "cosine similarity (or dot product) of two 3-D vectors"),
         Generator("fasttext-ngrams", ("letters", "min_n", "max_n", "boundaries"), fasttext_ngram_count,
                   "character n-grams FastText takes from a word"),
+        Generator("batchnorm-running-mean", ("momentum", "running", "batch_mean"), batchnorm_running_mean,
+                  "running mean of a BatchNorm1d feature after one training batch"),
+        Generator("xavier-uniform-limit", ("fan_in", "fan_out", "uniform"), xavier_uniform_limit,
+                  "bound of nn.init.xavier_uniform_ (or std of xavier_normal_) for nn.Linear(fan_in, fan_out)"),
     )
 })

@@ -109,6 +109,7 @@ QUICK_SETTINGS = {
     "residual": {"steps": 20, "depth": 6},
     "tensors": {"size": 2},
     "embeddings": {"epochs": 1, "sentences": 300},
+    "normalization": {"steps": 10, "depth": 4},
 }
 
 
