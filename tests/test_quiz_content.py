@@ -53,11 +53,10 @@ def test_prediction_demos_report_their_metric(question):
 def test_quiz_check_runs_every_prediction_with_its_stated_settings(tmp_path, capsys):
     assert deep_problems(CONTENT, run=True, device="cpu") == []
     # the command, on the overfitting topic (other topics are not this check's business) with the
-    # evaluation topic, which holds the training/validation/test-set cards its questions test
-    for name in ("overfitting.yaml", "evaluation.yaml"):
-    # topics its cards refer to: batch normalization moved to the normalization topic, whose cards
-    # refer to the activations topic's vanishing and exploding gradients
-    for name in ("overfitting.yaml", "normalization.yaml", "activations.yaml"):
+    # topics its cards and questions refer to: evaluation (the training/validation/test-set
+    # cards), normalization (batch normalization) and activations (whose vanishing and exploding
+    # gradients the normalization cards refer to)
+    for name in ("overfitting.yaml", "evaluation.yaml", "normalization.yaml", "activations.yaml"):
         (tmp_path / name).write_bytes((ROOT / "content" / name).read_bytes())
     assert main(["quiz", "check", str(tmp_path), "--run", "--device", "cpu", "--json"]) == 0
     assert '"valid": true' in capsys.readouterr().out
