@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from pydantic import TypeAdapter
 
 from studyapp.content.questions import Question
-from studyapp.content.questions.ordering import ordering_score
+from studyapp.content.questions.ordering import ordering_score, out_of_order
 from studyapp.content.questions.textmatch import allowed_typos, edit_distance, match_typed
 from studyapp.quiz import AnswerError, Item, grade
 
@@ -98,7 +98,11 @@ def test_ordering_right_wrong_and_misplaced_lessons():
     swapped = grade(item, ["s0", "s2", "s1", "s3"])
     assert not swapped.correct
     assert swapped.score == pytest.approx(5 / 6)
-    assert [t.en for t in swapped.lessons] == ["why 1", "why 2"]
+    assert [t.en for t in swapped.lessons] == ["why 1"]  # one step to move, as the feedback shows
+    shifted = grade(item, ["s1", "s2", "s3", "s0"])  # every position wrong, most pairs right
+    assert shifted.score == pytest.approx(3 / 6) and [t.en for t in shifted.lessons] == ["why 0"]
+    backwards = grade(item, ["s3", "s2", "s1", "s0"])
+    assert backwards.score == 0 and len(backwards.lessons) == 4
     with pytest.raises(AnswerError):
         grade(item, ["s0", "s0", "s1", "s2"])
 
@@ -119,7 +123,14 @@ def test_ordering_score_properties(permutation):
     assert ordering_score([rename[s] for s in expected], [rename[s] for s in given_order]) == score
     graded = grade(ordering_item(6), given_order)
     assert graded.correct == (given_order == expected)
-    assert len(graded.lessons) == sum(a != b for a, b in zip(given_order, expected))
+    # the steps the feedback says to move: none exactly when right; what is left is in order
+    move = out_of_order(expected, given_order)
+    assert len(graded.lessons) == len(move) and (move == []) == graded.correct
+    kept = [s for s in given_order if s not in move]
+    assert kept == [s for s in expected if s in kept]
+    assert len(move) == 6 or len(kept) >= 2
+    if score == 0:
+        assert len(move) == 6  # nothing counts as in order when no pair is
 
 
 # --- matching -------------------------------------------------------------------------------

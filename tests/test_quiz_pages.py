@@ -132,6 +132,28 @@ def test_a_missing_match_is_not_graded(monkeypatch, folder):
     assert session.responses == {}
 
 
+def test_ordering_slots_start_empty_and_an_untouched_answer_is_not_graded(monkeypatch, folder):
+    at = quiz_page(monkeypatch, folder)
+    at, session = start(at, types=["ordering"], count=1)
+    key = f"quiz-{session.id}-0"
+    steps = len(session.items[0].question.items)
+    assert [at.selectbox(key=f"{key}-{n}").value for n in range(steps)] == [None] * steps
+    at = button(at, "Submit answer").click().run()
+    assert "Choose a step for every position." in [w.value for w in at.warning]
+    assert session.responses == {}
+
+
+def test_ordering_feedback_marks_the_steps_to_move(monkeypatch, folder):
+    at = quiz_page(monkeypatch, folder)
+    at, session = start(at, types=["ordering"], count=1)
+    right = session.items[0].question.answer
+    shifted = right[1:] + right[:1]  # every position wrong, yet most steps in the right order
+    at = fill(at, session, 0, shifted)
+    text = page_text(at)
+    assert f"1 of {len(right)} steps to move" in text
+    assert text.count("✘") == 1
+
+
 def test_exam_mode_keeps_feedback_for_the_end_and_stores_attempts(monkeypatch, folder, isolated_progress_db):
     at = quiz_page(monkeypatch, folder)
     at, session = start(at, types=["true_false", "typed", "ordering"], count=3, mode="exam")

@@ -34,6 +34,32 @@ def ordering_score(expected: Sequence[str], given: Sequence[str]) -> float:
     return agreeing / (n * (n - 1) / 2)
 
 
+def out_of_order(expected: Sequence[str], given: Sequence[str]) -> list[str]:
+    """The fewest steps to move so that the rest stand in the right order: every step outside
+    one longest run of `given` that keeps the expected order (ties go to the earlier steps).
+
+    This is what the learner's feedback marks, so it agrees with `ordering_score`: a step moved
+    by one place flags one step and costs a little, a reversed answer flags every step and
+    scores 0 (a "run" of one step is no order at all).
+    """
+    rank = {ident: i for i, ident in enumerate(expected)}
+    ranks = [rank[ident] for ident in given]
+    # longest increasing subsequence, O(n^2): the lists hold a handful of steps
+    best = [1] * len(ranks)
+    before = [-1] * len(ranks)
+    for i in range(len(ranks)):
+        for j in range(i):
+            if ranks[j] < ranks[i] and best[j] + 1 > best[i]:
+                best[i], before[i] = best[j] + 1, j
+    if not ranks or max(best) < 2:
+        return list(given)
+    keep, i = set(), best.index(max(best))
+    while i >= 0:
+        keep.add(i)
+        i = before[i]
+    return [ident for i, ident in enumerate(given) if i not in keep]
+
+
 class Ordering(QuestionBase):
     """Put the items in order. `answer` lists the item ids in the right order."""
 
@@ -84,7 +110,7 @@ class Ordering(QuestionBase):
             raise AnswerError(f"{self.id}: the answer must use every item exactly once")
         correct = given == list(self.answer)
         by_id = {it.id: it for it in self.items}
-        misplaced = [ident for ident, want in zip(given, self.answer) if ident != want]
-        # Explain the misplaced steps in their right order, so the lessons read like the procedure.
+        misplaced = out_of_order(self.answer, given)
+        # Explain the steps to move in their right order, so the lessons read like the procedure.
         lessons = tuple(by_id[ident].explanation for ident in self.answer if ident in misplaced)
         return Grade(correct, 1.0 if correct else ordering_score(self.answer, given), lessons)
