@@ -28,6 +28,7 @@ REGISTRY: dict[str, str] = {
     "rnn": "demos.rnn",
     "heads": "demos.heads",
     "kfold": "demos.kfold",
+    "attention": "demos.attention",
 }
 
 

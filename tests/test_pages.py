@@ -111,6 +111,7 @@ QUICK_SETTINGS = {
     "rnn": {"steps": 20, "delay": 5},
     "heads": {"steps": 10},
     "kfold": {"epochs": 10, "folds": 3},
+    "attention": {"steps": 20},
 }
 
 
