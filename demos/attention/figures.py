@@ -33,6 +33,12 @@ def _pct(value: float) -> str:
 
 
 def summary(m: Mapping[str, float], settings: Mapping[str, Value]) -> T:
+    diverged = int(m["diverged_step"])
+    if diverged:
+        return T(f"Training diverged at step {diverged}: the loss became infinite or NaN. Try a learning "
+                 f"rate smaller than {settings['lr']:g}.",
+                 f"{diverged} 스텝에서 학습이 발산했습니다. 손실이 무한대나 NaN이 되었습니다. 학습률을 "
+                 f"{settings['lr']:g}보다 작게 해 보십시오.")
     acc, seq = _pct(m["test_acc"]), _pct(m["sequence_acc"])
     first, second = _pct(m["first_half_acc"]), _pct(m["second_half_acc"])
     task = TASKS[str(settings["task"])]
