@@ -31,6 +31,7 @@ REGISTRY: dict[str, str] = {
     "tensors": "demos.tensors",
     "embeddings": "demos.embeddings",
     "normalization": "demos.normalization",
+    "attention": "demos.attention",
 }
 
 

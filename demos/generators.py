@@ -448,3 +448,56 @@ GENERATORS.update({
                   "bound of nn.init.xavier_uniform_ (or std of xavier_normal_) for nn.Linear(fan_in, fan_out)"),
     )
 })
+
+
+# --- attention and transformers -------------------------------------------------------------
+
+
+def attention_weight(s1: float, s2: float, s3: float, d_k: int) -> float:
+    """The weight scaled dot-product attention gives the first of three keys whose dot products
+    with the query are s1, s2, s3: softmax(s / sqrt(d_k))[0]."""
+    import torch
+
+    scores = torch.tensor([s1, s2, s3], dtype=torch.float64) / d_k ** 0.5
+    return float(scores.softmax(0)[0])
+
+
+def transformer_block_parameters(d_model: int, heads: int, biases: bool) -> int:
+    """Parameters of the attention demo's Transformer block (attention, feed-forward 4d, two
+    layer norms), counted by PyTorch; with `biases` false, only the weight matrices."""
+    from demos.attention.lesson import Block
+
+    if d_model % heads:
+        raise GeneratorError(f"{heads} heads cannot share d_model = {d_model} equally")
+    block = Block(d_model, heads, causal=False)
+    return sum(p.numel() for p in block.parameters() if biases or p.dim() == 2)
+
+
+def gpt_parameters(layers: int, d_model: int, vocab: int, context: int, embeddings: bool) -> int:
+    """Parameters of a GPT-2-style decoder built from the demo's blocks on PyTorch's meta device
+    (shapes only, no memory): token and position tables (the output layer reuses the token
+    table), `layers` blocks and a final layer norm. With `embeddings` false, the tables are
+    left out."""
+    import torch
+    from torch import nn
+
+    from demos.attention.lesson import Block
+
+    with torch.device("meta"):
+        parts = [Block(d_model, 1, causal=True) for _ in range(layers)] + [nn.LayerNorm(d_model)]
+        if embeddings:
+            parts += [nn.Embedding(vocab, d_model), nn.Embedding(context, d_model)]
+    return sum(p.numel() for part in parts for p in part.parameters())
+
+
+GENERATORS.update({
+    g.name: g
+    for g in (
+        Generator("attention-weight", ("s1", "s2", "s3", "d_k"), attention_weight,
+                  "attention weight of the first of three keys, scaled dot product"),
+        Generator("transformer-block-params", ("d_model", "heads", "biases"), transformer_block_parameters,
+                  "parameter count of one Transformer block (feed-forward 4d)"),
+        Generator("gpt-params", ("layers", "d_model", "vocab", "context", "embeddings"), gpt_parameters,
+                  "parameter count of a GPT-2-style decoder"),
+    )
+})

@@ -110,6 +110,7 @@ QUICK_SETTINGS = {
     "tensors": {"size": 2},
     "embeddings": {"epochs": 1, "sentences": 300},
     "normalization": {"steps": 10, "depth": 4},
+    "attention": {"steps": 20},
 }
 
 
