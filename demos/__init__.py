@@ -27,6 +27,7 @@ REGISTRY: dict[str, str] = {
     "cnn": "demos.cnn",
     "rnn": "demos.rnn",
     "heads": "demos.heads",
+    "transfer": "demos.transfer",
 }
 
 

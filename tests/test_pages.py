@@ -110,6 +110,7 @@ QUICK_SETTINGS = {
     "cnn": {"steps": 20},
     "rnn": {"steps": 20, "delay": 5},
     "heads": {"steps": 10},
+    "transfer": {"pretrain_steps": 20, "steps": 10},
 }
 
 
