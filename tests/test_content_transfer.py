@@ -165,7 +165,8 @@ def test_the_demo_numbers_in_the_cards():
     whole = count(make_backbone()) + count(head)
     assert (pages, count(head), whole) == (144, 725, 1973)
     assert "trains 725 of its 1,973 parameters: the head nn.Linear(144, 5)" in english(card("feature-extraction"))
-    assert "1,973" in korean(card("feature-extraction")) and "nn.Linear(144, 5)의 725개" in korean(card("feature-extraction"))
+    ko = korean(card("feature-extraction"))
+    assert "1,973" in ko and "nn.Linear(144, 5)의 725개" in ko
     assert defaults["moved"] is True and defaults["pretrain_steps"] == 100
     assert "pretrained for 100 steps" in english(card("pretraining"))
     assert (defaults["finetune_lr"], defaults["lr"]) == (1e-3, 1e-2)

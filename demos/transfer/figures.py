@@ -17,6 +17,8 @@ METHODS = {
 }
 # The live chart colours its series in the order they first arrive: pretraining, then these.
 COLORS = {"pretrain": PALETTE[0], "frozen": PALETTE[1], "finetuned": PALETTE[2], "scratch": PALETTE[3]}
+SHORT = {"frozen": T("frozen + head", "고정 + 헤드"), "finetuned": T("fine-tuned", "미세 조정"),
+         "scratch": T("from scratch", "처음부터")}
 SYMBOLS = {"frozen": "square", "finetuned": "diamond", "scratch": "circle"}
 PRETRAIN = T("pretraining · digits 0–4", "사전 학습 · 숫자 0~4")
 GAPS = {"none": T("", ""), "inverted": T(" (inverted)", " (반전)"), "rotated": T(" (rotated)", " (회전)")}
@@ -60,9 +62,9 @@ def summary(m: Mapping[str, float], settings: Mapping[str, Value]) -> T:
     rest = T("", "")
     if "scratch_acc_all" in m:
         n = int(m["labels_all"])
-        rest = T(f" With all {n} labels per class: frozen {_pct(m['frozen_acc_all'])}, fine-tuned "
+        rest = T(f" With all the labels (about {n} per class): frozen {_pct(m['frozen_acc_all'])}, fine-tuned "
                  f"{_pct(m['finetuned_acc_all'])}, from scratch {_pct(m['scratch_acc_all'])}.",
-                 f" 클래스당 레이블 {n}개를 모두 쓰면 고정한 특징 {_pct(m['frozen_acc_all'])}, 미세 조정 "
+                 f" 레이블을 모두(클래스당 약 {n}개) 쓰면 고정한 특징 {_pct(m['frozen_acc_all'])}, 미세 조정 "
                  f"{_pct(m['finetuned_acc_all'])}, 처음부터 학습 {_pct(m['scratch_acc_all'])}입니다.")
     broken = int(m.get("diverged_runs", 0))
     warn = (T(f" {broken} run(s) diverged (the loss became NaN): lower the learning rate.",
@@ -101,7 +103,8 @@ def _by_labels(result: Result, lang: str) -> go.Figure:
 def _curves(result: Result, lang: str) -> go.Figure:
     history, counts = result.data["history"], _counts(result.metrics)
     runs = [n for n in counts if f"scratch {n}" in history]
-    titles = [T(f"{int(counts[n])} labels per class", f"클래스당 레이블 {int(counts[n])}개")(lang)
+    titles = [T(f"{int(counts[n])} labels per class", f"클래스당 레이블 {int(counts[n])}개")(lang) if n != "all"
+              else T(f"all labels (about {int(counts[n])} per class)", f"레이블 전부 (클래스당 약 {int(counts[n])}개)")(lang)
               for n in runs]
     fig = make_subplots(rows=1, cols=len(runs), shared_yaxes=True, horizontal_spacing=0.04,
                         subplot_titles=titles)
@@ -132,7 +135,7 @@ def _pretraining(result: Result, lang: str) -> go.Figure:
                      tickformat=".0%", range=[0, 1.02], row=1, col=1)
     if "frozen_trainable" in m:
         sizes = [int(m[f"{method}_trainable"]) for method in METHODS]
-        fig.add_trace(go.Bar(x=[name(lang) for name in METHODS.values()], y=sizes, showlegend=False,
+        fig.add_trace(go.Bar(x=[name(lang) for name in SHORT.values()], y=sizes, showlegend=False,
                              marker_color=[COLORS[method] for method in METHODS],
                              text=[f"{s:,}" for s in sizes], textposition="outside", cliponaxis=False),
                       row=1, col=2)
