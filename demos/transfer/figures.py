@@ -50,7 +50,10 @@ def summary(m: Mapping[str, float], settings: Mapping[str, Value]) -> T:
             f"{_pct(m['finetuned_acc_10'])}, from scratch {_pct(m['scratch_acc_10'])}.",
             f"클래스당 레이블 10개일 때 고정한 특징 {_pct(m['frozen_acc_10'])}, 미세 조정 "
             f"{_pct(m['finetuned_acc_10'])}, 처음부터 학습 {_pct(m['scratch_acc_10'])}입니다.")
-    if best >= 0.03:
+    if int(settings["pretrain_steps"]) == 0:
+        verdict = T(" Without pretraining there is no head start: the frozen network reads random features.",
+                    " 사전 학습이 없으니 앞선 출발도 없습니다. 고정한 신경망은 무작위 특징을 읽습니다.")
+    elif best >= 0.03:
         verdict = T(f" Pretraining on 0–4 gave a head start of {100 * best:.0f} points.",
                     f" 0~4로 한 사전 학습이 {100 * best:.0f}%p 앞선 출발을 주었습니다.")
     elif best > -0.03:
@@ -66,6 +69,11 @@ def summary(m: Mapping[str, float], settings: Mapping[str, Value]) -> T:
                  f"{_pct(m['finetuned_acc_all'])}, from scratch {_pct(m['scratch_acc_all'])}.",
                  f" 레이블을 모두(클래스당 약 {n}개) 쓰면 고정한 특징 {_pct(m['frozen_acc_all'])}, 미세 조정 "
                  f"{_pct(m['finetuned_acc_all'])}, 처음부터 학습 {_pct(m['scratch_acc_all'])}입니다.")
+    if int(settings["pretrain_steps"]) and m["pretrain_acc"] < 0.5:
+        rest = T(rest.en + f" Pretraining barely learned the digits 0–4 ({_pct(m['pretrain_acc'])}): try a "
+                 "smaller learning rate or more steps.",
+                 rest.ko + f" 사전 학습이 숫자 0~4를 거의 배우지 못했습니다({_pct(m['pretrain_acc'])}). 학습률을 "
+                 "낮추거나 스텝을 늘려 보세요.")
     broken = int(m.get("diverged_runs", 0))
     warn = (T(f" {broken} run(s) diverged (the loss became NaN): lower the learning rate.",
               f" {broken}개 실행이 발산했습니다(손실이 NaN). 학습률을 낮추세요.") if broken else T("", ""))
