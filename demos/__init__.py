@@ -32,6 +32,7 @@ REGISTRY: dict[str, str] = {
     "embeddings": "demos.embeddings",
     "normalization": "demos.normalization",
     "attention": "demos.attention",
+    "transfer": "demos.transfer",
 }
 
 

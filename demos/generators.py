@@ -501,3 +501,27 @@ GENERATORS.update({
                   "parameter count of a GPT-2-style decoder"),
     )
 })
+# --- transfer learning ------------------------------------------------------------------------
+
+
+def mobilenet_v2_trainable(classes: int, frozen: bool) -> int:
+    """Parameters the optimizer updates after MobileNetV2's 1000-class layer is replaced by one
+    for `classes` classes, with the rest frozen (`frozen`) or fine-tuned too."""
+    import torch
+    import torchvision
+    from torch import nn
+
+    if classes < 1:
+        raise GeneratorError("a classifier needs at least one class")
+    with torch.device("meta"):  # shapes only: no memory, no random initialization to wait for
+        model = torchvision.models.mobilenet_v2(weights=None)
+        if frozen:
+            model.requires_grad_(False)
+        old = model.classifier[1]  # nn.Linear(1280, 1000) after a Dropout
+        model.classifier[1] = nn.Linear(old.in_features, int(classes))  # new: requires_grad
+    return sum(p.numel() for p in model.parameters() if p.requires_grad)
+
+
+GENERATORS["mobilenetv2-trainable"] = Generator(
+    "mobilenetv2-trainable", ("classes", "frozen"), mobilenet_v2_trainable,
+    "parameters trained after replacing MobileNetV2's head, backbone frozen or not")

@@ -111,6 +111,7 @@ QUICK_SETTINGS = {
     "embeddings": {"epochs": 1, "sentences": 300},
     "normalization": {"steps": 10, "depth": 4},
     "attention": {"steps": 20},
+    "transfer": {"pretrain_steps": 20, "steps": 10},
 }
 
 
