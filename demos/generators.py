@@ -19,6 +19,7 @@ cost the seconds it takes to load PyTorch.
 
 from __future__ import annotations
 
+import inspect
 from dataclasses import dataclass
 from typing import Callable
 
@@ -44,11 +45,26 @@ class Generator:
         return self.compute(**values)
 
 
+# name -> generator; each function below registers itself with @generator.
+GENERATORS: dict[str, Generator] = {}
+
+
+def generator(name: str, about: str) -> Callable[[Callable[..., float]], Callable[..., float]]:
+    """Register the decorated function as the generator `name`; its parameters are its own."""
+
+    def register(compute: Callable[..., float]) -> Callable[..., float]:
+        GENERATORS[name] = Generator(name, tuple(inspect.signature(compute).parameters), compute, about)
+        return compute
+
+    return register
+
+
 # --- convolution and pooling ----------------------------------------------------------------
 # The formulas and the measuring live in demos/conv_shapes.py, shared with the CNN demo: the
 # formula refuses a window that does not fit, PyTorch gives the answer.
 
 
+@generator("conv2d-output", "output height/width of a square Conv2d")
 def conv2d_output_size(in_size: int, kernel: int, stride: int, padding: int) -> int:
     """Height (= width) of the output of a square Conv2d on a square input."""
     try:
@@ -58,11 +74,13 @@ def conv2d_output_size(in_size: int, kernel: int, stride: int, padding: int) -> 
     return conv_shapes.measured_output_size(in_size, kernel, stride, padding, layer="conv")
 
 
+@generator("conv2d-params", "parameter count of a Conv2d")
 def conv2d_parameter_count(in_channels: int, out_channels: int, kernel: int, bias: bool) -> int:
     """Learnable numbers in a Conv2d: one kernel per (output, input) channel pair, plus biases."""
     return conv_shapes.measured_conv2d_parameter_count(in_channels, out_channels, kernel, bias)
 
 
+@generator("maxpool2d-output", "output height/width of a square MaxPool2d")
 def maxpool2d_output_size(in_size: int, kernel: int, stride: int) -> int:
     """Height (= width) of the output of a square MaxPool2d on a square input."""
     try:
@@ -77,12 +95,14 @@ def maxpool2d_output_size(in_size: int, kernel: int, stride: int) -> int:
 # --- fully connected layers -------------------------------------------------------------------
 
 
+@generator("linear-params", "parameter count of a Linear layer")
 def linear_parameter_count(in_features: int, out_features: int, bias: bool) -> int:
     from torch import nn
 
     return sum(p.numel() for p in nn.Linear(in_features, out_features, bias=bias).parameters())
 
 
+@generator("mlp-params", "parameter count of an MLP with equal hidden layers")
 def mlp_parameter_count(inputs: int, hidden: int, outputs: int, hidden_layers: int, bias: bool) -> int:
     """An MLP like the overfitting demo's: inputs -> hidden (x hidden_layers) -> outputs."""
     from torch import nn
@@ -108,14 +128,17 @@ def _recurrent_count(kind: str, input_size: int, hidden_size: int) -> int:
     return sum(p.numel() for p in layer.parameters())
 
 
+@generator("rnn-params", "parameter count of nn.RNN")
 def rnn_parameter_count(input_size: int, hidden_size: int) -> int:
     return _recurrent_count("rnn", input_size, hidden_size)
 
 
+@generator("lstm-params", "parameter count of nn.LSTM")
 def lstm_parameter_count(input_size: int, hidden_size: int) -> int:
     return _recurrent_count("lstm", input_size, hidden_size)
 
 
+@generator("gru-params", "parameter count of nn.GRU")
 def gru_parameter_count(input_size: int, hidden_size: int) -> int:
     return _recurrent_count("gru", input_size, hidden_size)
 
@@ -123,6 +146,7 @@ def gru_parameter_count(input_size: int, hidden_size: int) -> int:
 # --- regularization -------------------------------------------------------------------------
 
 
+@generator("dropout-kept-value", "value a kept unit passes on under inverted dropout")
 def dropout_kept_value(p: float, activation: float) -> float:
     """What a unit with this activation passes on in training when dropout keeps it."""
     import torch
@@ -140,6 +164,7 @@ def dropout_kept_value(p: float, activation: float) -> float:
     return float(kept[0]) if len(kept) else 0.0
 
 
+@generator("sgd-weight-decay-step", "weight after one SGD step with L2 weight decay")
 def sgd_weight_decay_step(weight: float, grad: float, lr: float, weight_decay: float) -> float:
     """A weight after one torch.optim.SGD step with weight_decay, when the data loss has this gradient."""
     import torch
@@ -152,33 +177,12 @@ def sgd_weight_decay_step(weight: float, grad: float, lr: float, weight_decay: f
     return float(w.detach()[0])
 
 
-GENERATORS: dict[str, Generator] = {
-    g.name: g
-    for g in (
-        Generator("conv2d-output", ("in_size", "kernel", "stride", "padding"), conv2d_output_size,
-                  "output height/width of a square Conv2d"),
-        Generator("conv2d-params", ("in_channels", "out_channels", "kernel", "bias"), conv2d_parameter_count,
-                  "parameter count of a Conv2d"),
-        Generator("maxpool2d-output", ("in_size", "kernel", "stride"), maxpool2d_output_size,
-                  "output height/width of a square MaxPool2d"),
-        Generator("linear-params", ("in_features", "out_features", "bias"), linear_parameter_count,
-                  "parameter count of a Linear layer"),
-        Generator("mlp-params", ("inputs", "hidden", "outputs", "hidden_layers", "bias"), mlp_parameter_count,
-                  "parameter count of an MLP with equal hidden layers"),
-        Generator("rnn-params", ("input_size", "hidden_size"), rnn_parameter_count, "parameter count of nn.RNN"),
-        Generator("lstm-params", ("input_size", "hidden_size"), lstm_parameter_count, "parameter count of nn.LSTM"),
-        Generator("gru-params", ("input_size", "hidden_size"), gru_parameter_count, "parameter count of nn.GRU"),
-        Generator("dropout-kept-value", ("p", "activation"), dropout_kept_value,
-                  "value a kept unit passes on under inverted dropout"),
-        Generator("sgd-weight-decay-step", ("weight", "grad", "lr", "weight_decay"), sgd_weight_decay_step,
-                  "weight after one SGD step with L2 weight decay"),
-    )
-}
 
 
 # --- evaluation (K-fold cross-validation) -----------------------------------------------------
 
 
+@generator("cv-mean", "cross-validation score: mean of five fold scores")
 def cv_mean_score(a1: float, a2: float, a3: float, a4: float, a5: float) -> float:
     """The 5-fold cross-validation score: the mean of the five fold scores."""
     import torch
@@ -186,6 +190,7 @@ def cv_mean_score(a1: float, a2: float, a3: float, a4: float, a5: float) -> floa
     return float(torch.tensor([a1, a2, a3, a4, a5], dtype=torch.float64).mean())
 
 
+@generator("cv-std", "standard deviation of five fold scores")
 def cv_std_score(a1: float, a2: float, a3: float, a4: float, a5: float, unbiased: bool) -> float:
     """Standard deviation of five fold scores: the sample one (divides by K - 1) or, with
     `unbiased` false, the population one (divides by K)."""
@@ -194,6 +199,7 @@ def cv_std_score(a1: float, a2: float, a3: float, a4: float, a5: float, unbiased
     return float(torch.tensor([a1, a2, a3, a4, a5], dtype=torch.float64).std(correction=int(unbiased)))
 
 
+@generator("kfold-rows", "images one K-fold model trains on (or validates on)")
 def kfold_rows(images: int, folds: int, validation: bool) -> int:
     """Images one model of K-fold cross-validation trains on (or, with `validation`, is
     scored on), counted from the folds the K-fold demo's lesson makes."""
@@ -207,6 +213,7 @@ def kfold_rows(images: int, folds: int, validation: bool) -> int:
     return int((fold == 0).sum()) if validation else int((fold != 0).sum())
 
 
+@generator("cv-trainings", "number of trainings of (nested) cross-validation")
 def cv_trainings(outer_folds: int, inner_folds: int, settings: int, refit: bool) -> int:
     """Trainings of (nested) cross-validation: in each of the outer rounds, every setting is
     trained once per inner fold, and (with `refit`) the chosen one once more on the whole outer
@@ -217,6 +224,7 @@ def cv_trainings(outer_folds: int, inner_folds: int, settings: int, refit: bool)
 # --- hyperparameter search (tuning) -----------------------------------------------------------
 
 
+@generator("random-search-hit-chance", "percent chance that random search hits the best share of the space")
 def random_search_hit_chance(trials: int, top_percent: float) -> float:
     """Percent chance that at least one of `trials` independent random draws lands in the best
     `top_percent` of the search space: 100 * (1 - (1 - p)^n), counted over every way to miss."""
@@ -226,6 +234,7 @@ def random_search_hit_chance(trials: int, top_percent: float) -> float:
     return 100 * (1 - miss_all)
 
 
+@generator("halving-epochs", "total epochs of training successive halving spends")
 def halving_epochs(configs: int, min_epochs: int, keep_one_in: int, rungs: int, resume: bool) -> int:
     """Epochs of training that successive halving spends: `configs` trials of `min_epochs`, then
     the best 1/keep_one_in of them for keep_one_in times the epochs, for `rungs` rungs. Each
@@ -242,6 +251,8 @@ def halving_epochs(configs: int, min_epochs: int, keep_one_in: int, rungs: int, 
 # --- CNN architectures (the architectures topic) ------------------------------------------------
 
 
+@generator("separable-conv-params",
+           "weights of a depthwise separable convolution (or of the standard one it replaces)")
 def separable_conv_parameter_count(in_channels: int, out_channels: int, kernel: int, separable: bool) -> int:
     """Weights of a depthwise separable convolution (a k x k filter per input channel, then a
     1x1 convolution mixing them), or with separable=False of the standard convolution it
@@ -256,6 +267,7 @@ def separable_conv_parameter_count(in_channels: int, out_channels: int, kernel: 
     return sum(p.numel() for layer in layers for p in layer.parameters())
 
 
+@generator("conv2d-macs", "multiply-adds of a same-padded Conv2d on one image")
 def conv2d_multiply_adds(size: int, in_channels: int, out_channels: int, kernel: int) -> int:
     """Multiply-adds of a Conv2d (stride 1, padding kernel // 2) on one size x size image: every
     output value is a sum of in_channels x kernel x kernel products."""
@@ -270,33 +282,12 @@ def conv2d_multiply_adds(size: int, in_channels: int, out_channels: int, kernel:
     return out.numel() * in_channels * kernel * kernel
 
 
-GENERATORS.update({
-    g.name: g
-    for g in (
-        Generator("cv-mean", ("a1", "a2", "a3", "a4", "a5"), cv_mean_score,
-                  "cross-validation score: mean of five fold scores"),
-        Generator("cv-std", ("a1", "a2", "a3", "a4", "a5", "unbiased"), cv_std_score,
-                  "standard deviation of five fold scores"),
-        Generator("kfold-rows", ("images", "folds", "validation"), kfold_rows,
-                  "images one K-fold model trains on (or validates on)"),
-        Generator("cv-trainings", ("outer_folds", "inner_folds", "settings", "refit"), cv_trainings,
-                  "number of trainings of (nested) cross-validation"),
-        Generator("random-search-hit-chance", ("trials", "top_percent"), random_search_hit_chance,
-                  "percent chance that random search hits the best share of the space"),
-        Generator("halving-epochs", ("configs", "min_epochs", "keep_one_in", "rungs", "resume"), halving_epochs,
-                  "total epochs of training successive halving spends"),
-        Generator("separable-conv-params", ("in_channels", "out_channels", "kernel", "separable"),
-                  separable_conv_parameter_count,
-                  "weights of a depthwise separable convolution (or of the standard one it replaces)"),
-        Generator("conv2d-macs", ("size", "in_channels", "out_channels", "kernel"), conv2d_multiply_adds,
-                  "multiply-adds of a same-padded Conv2d on one image"),
-    )
-})
 
 
 # --- tensors and autograd ---------------------------------------------------------------------
 
 
+@generator("contiguous-stride", "stride along one dimension of a fresh 3-D tensor")
 def contiguous_stride(d0: int, d1: int, d2: int, dim: int) -> int:
     """Stride along `dim` of a fresh (contiguous) tensor of shape (d0, d1, d2), as torch lays it out."""
     import torch
@@ -306,6 +297,7 @@ def contiguous_stride(d0: int, d1: int, d2: int, dim: int) -> int:
     return torch.empty(d0, d1, d2).stride(dim)
 
 
+@generator("slice-offset", "storage offset of x[start_row:, start_col:]")
 def slice_offset(rows: int, cols: int, start_row: int, start_col: int) -> int:
     """Storage offset of x[start_row:, start_col:] for x = a fresh tensor of shape (rows, cols)."""
     import torch
@@ -315,6 +307,7 @@ def slice_offset(rows: int, cols: int, start_row: int, start_col: int) -> int:
     return torch.empty(rows, cols)[start_row:, start_col:].storage_offset()
 
 
+@generator("element-address", "storage cell of element [i, j] of x or x.t()")
 def element_address(rows: int, cols: int, i: int, j: int, transposed: bool) -> int:
     """The storage cell that element [i, j] of x (or of x.t()) reads, for x = torch.arange(rows *
     cols).reshape(rows, cols): since x counts its own cells, the element's value is its cell."""
@@ -327,6 +320,7 @@ def element_address(rows: int, cols: int, i: int, j: int, transposed: bool) -> i
     return int(y[i, j])
 
 
+@generator("accumulated-grad", "x.grad after several backward passes without zero_grad")
 def accumulated_grad(value: float, power: int, calls: int) -> float:
     """x.grad after `calls` rounds of (x ** power).backward() with no zeroing in between."""
     import torch
@@ -337,6 +331,7 @@ def accumulated_grad(value: float, power: int, calls: int) -> float:
     return float(x.grad)
 
 
+@generator("dataloader-batches", "batches per epoch of a DataLoader")
 def dataloader_batches(samples: int, batch_size: int, drop_last: bool) -> int:
     """Batches per epoch of a DataLoader over `samples` items: len(DataLoader(...))."""
     from torch.utils.data import DataLoader
@@ -346,26 +341,13 @@ def dataloader_batches(samples: int, batch_size: int, drop_last: bool) -> int:
     return len(DataLoader(range(samples), batch_size=batch_size, drop_last=drop_last))
 
 
-GENERATORS.update({
-    g.name: g
-    for g in (
-        Generator("contiguous-stride", ("d0", "d1", "d2", "dim"), contiguous_stride,
-                  "stride along one dimension of a fresh 3-D tensor"),
-        Generator("slice-offset", ("rows", "cols", "start_row", "start_col"), slice_offset,
-                  "storage offset of x[start_row:, start_col:]"),
-        Generator("element-address", ("rows", "cols", "i", "j", "transposed"), element_address,
-                  "storage cell of element [i, j] of x or x.t()"),
-        Generator("accumulated-grad", ("value", "power", "calls"), accumulated_grad,
-                  "x.grad after several backward passes without zero_grad"),
-        Generator("dataloader-batches", ("samples", "batch_size", "drop_last"), dataloader_batches,
-                  "batches per epoch of a DataLoader"),
-    )
-})
 
 
 # --- embeddings (word vectors) ----------------------------------------------------------------
 
 
+@generator("embedding-params",
+           "parameter count of nn.Embedding (or, with bias, of nn.Linear of the same size)")
 def embedding_parameter_count(vocab: int, dim: int, bias: bool) -> int:
     """Parameters of nn.Embedding(vocab, dim): one row of `dim` numbers per word. With `bias`,
     the count of nn.Linear(vocab, dim) instead (the same matrix plus a bias per output), the
@@ -377,6 +359,7 @@ def embedding_parameter_count(vocab: int, dim: int, bias: bool) -> int:
     return sum(p.numel() for p in layer.parameters())
 
 
+@generator("cosine-similarity", "cosine similarity (or dot product) of two 3-D vectors")
 def cosine_of(a1: float, a2: float, a3: float, b1: float, b2: float, b3: float, normalized: bool) -> float:
     """Cosine similarity of two 3-D vectors (torch.nn.functional.cosine_similarity); without
     `normalized`, their plain dot product."""
@@ -388,6 +371,7 @@ def cosine_of(a1: float, a2: float, a3: float, b1: float, b2: float, b3: float, 
     return float(F.cosine_similarity(a, b, dim=0)) if normalized else float(a @ b)
 
 
+@generator("fasttext-ngrams", "character n-grams FastText takes from a word")
 def fasttext_ngram_count(letters: int, min_n: int, max_n: int, boundaries: bool) -> int:
     """How many character n-grams (n from min_n to max_n) FastText takes from a word of
     `letters` different letters, counted by listing them: the word is wrapped in the boundary
@@ -403,6 +387,7 @@ def fasttext_ngram_count(letters: int, min_n: int, max_n: int, boundaries: bool)
 # --- normalization and initialization ---------------------------------------------------------
 
 
+@generator("batchnorm-running-mean", "running mean of a BatchNorm1d feature after one training batch")
 def batchnorm_running_mean(momentum: float, running: float, batch_mean: float) -> float:
     """A BatchNorm1d feature's running mean after one training-mode batch with this mean."""
     import torch
@@ -417,6 +402,8 @@ def batchnorm_running_mean(momentum: float, running: float, batch_mean: float) -
     return float(layer.running_mean[0])
 
 
+@generator("xavier-uniform-limit",
+           "bound of nn.init.xavier_uniform_ (or std of xavier_normal_) for nn.Linear(fan_in, fan_out)")
 def xavier_uniform_limit(fan_in: int, fan_out: int, uniform: bool) -> float:
     """The bound a of nn.init.xavier_uniform_ for nn.Linear(fan_in, fan_out), measured as the
     largest |w| over about a million draws; with uniform=False, the measured standard deviation
@@ -433,26 +420,12 @@ def xavier_uniform_limit(fan_in: int, fan_out: int, uniform: bool) -> float:
     return float(draws.abs().max() if uniform else draws.std())
 
 
-GENERATORS.update({
-    g.name: g
-    for g in (
-        Generator("embedding-params", ("vocab", "dim", "bias"), embedding_parameter_count,
-                  "parameter count of nn.Embedding (or, with bias, of nn.Linear of the same size)"),
-        Generator("cosine-similarity", ("a1", "a2", "a3", "b1", "b2", "b3", "normalized"), cosine_of,
-                  "cosine similarity (or dot product) of two 3-D vectors"),
-        Generator("fasttext-ngrams", ("letters", "min_n", "max_n", "boundaries"), fasttext_ngram_count,
-                  "character n-grams FastText takes from a word"),
-        Generator("batchnorm-running-mean", ("momentum", "running", "batch_mean"), batchnorm_running_mean,
-                  "running mean of a BatchNorm1d feature after one training batch"),
-        Generator("xavier-uniform-limit", ("fan_in", "fan_out", "uniform"), xavier_uniform_limit,
-                  "bound of nn.init.xavier_uniform_ (or std of xavier_normal_) for nn.Linear(fan_in, fan_out)"),
-    )
-})
 
 
 # --- attention and transformers -------------------------------------------------------------
 
 
+@generator("attention-weight", "attention weight of the first of three keys, scaled dot product")
 def attention_weight(s1: float, s2: float, s3: float, d_k: int) -> float:
     """The weight scaled dot-product attention gives the first of three keys whose dot products
     with the query are s1, s2, s3: softmax(s / sqrt(d_k))[0]."""
@@ -462,6 +435,7 @@ def attention_weight(s1: float, s2: float, s3: float, d_k: int) -> float:
     return float(scores.softmax(0)[0])
 
 
+@generator("transformer-block-params", "parameter count of one Transformer block (feed-forward 4d)")
 def transformer_block_parameters(d_model: int, heads: int, biases: bool) -> int:
     """Parameters of the attention demo's Transformer block (attention, feed-forward 4d, two
     layer norms), counted by PyTorch; with `biases` false, only the weight matrices."""
@@ -473,6 +447,7 @@ def transformer_block_parameters(d_model: int, heads: int, biases: bool) -> int:
     return sum(p.numel() for p in block.parameters() if biases or p.dim() == 2)
 
 
+@generator("gpt-params", "parameter count of a GPT-2-style decoder")
 def gpt_parameters(layers: int, d_model: int, vocab: int, context: int, embeddings: bool) -> int:
     """Parameters of a GPT-2-style decoder built from the demo's blocks on PyTorch's meta device
     (shapes only, no memory): token and position tables (the output layer reuses the token
@@ -490,20 +465,10 @@ def gpt_parameters(layers: int, d_model: int, vocab: int, context: int, embeddin
     return sum(p.numel() for part in parts for p in part.parameters())
 
 
-GENERATORS.update({
-    g.name: g
-    for g in (
-        Generator("attention-weight", ("s1", "s2", "s3", "d_k"), attention_weight,
-                  "attention weight of the first of three keys, scaled dot product"),
-        Generator("transformer-block-params", ("d_model", "heads", "biases"), transformer_block_parameters,
-                  "parameter count of one Transformer block (feed-forward 4d)"),
-        Generator("gpt-params", ("layers", "d_model", "vocab", "context", "embeddings"), gpt_parameters,
-                  "parameter count of a GPT-2-style decoder"),
-    )
-})
 # --- transfer learning ------------------------------------------------------------------------
 
 
+@generator("mobilenetv2-trainable", "parameters trained after replacing MobileNetV2's head, backbone frozen or not")
 def mobilenet_v2_trainable(classes: int, frozen: bool) -> int:
     """Parameters the optimizer updates after MobileNetV2's 1000-class layer is replaced by one
     for `classes` classes, with the rest frozen (`frozen`) or fine-tuned too."""
@@ -520,8 +485,3 @@ def mobilenet_v2_trainable(classes: int, frozen: bool) -> int:
         old = model.classifier[1]  # nn.Linear(1280, 1000) after a Dropout
         model.classifier[1] = nn.Linear(old.in_features, int(classes))  # new: requires_grad
     return sum(p.numel() for p in model.parameters() if p.requires_grad)
-
-
-GENERATORS["mobilenetv2-trainable"] = Generator(
-    "mobilenetv2-trainable", ("classes", "frozen"), mobilenet_v2_trainable,
-    "parameters trained after replacing MobileNetV2's head, backbone frozen or not")
