@@ -47,6 +47,11 @@ def open_demo(page, url: str, demo_id: str, lang: str):
     return page.locator(f".st-key-demo-output-{demo_id}")
 
 
+def run_button(page, demo_id: str, lang: str):
+    """This demo's own Run button: a topic can show several demos, each with its settings."""
+    return page.locator(f".st-key-demo-settings-{demo_id}").get_by_role("button", name=WORDS[lang]["run"])
+
+
 def screenshot_whole(page, element, path) -> None:
     """The whole element at the page's width: the browser only paints what is on screen, so the
     window grows to the element's height first (the width, and so the layout, stays the same)."""
@@ -65,7 +70,7 @@ def test_the_demo_runs_and_its_final_figures_are_drawn(app_url, demo_id, lang):
     width, height = SCREENS[lang]
     with browser_page(width=width, height=height) as page:
         output = open_demo(page, app_url, demo_id, lang)
-        page.get_by_role("button", name=WORDS[lang]["run"]).first.click()
+        run_button(page, demo_id, lang).click()
         output.locator('[data-testid="stCaptionContainer"]').get_by_text(WORDS[lang]["trained"]).first.wait_for(
             timeout=180_000)
         wait_until_idle(page, timeout_ms=180_000)
@@ -84,7 +89,7 @@ def test_stop_ends_a_long_run_and_shows_what_was_trained(app_url):
             slider = page.locator(f'input[type="range"][aria-label="{knob}"]')
             slider.focus()
             slider.press("End")
-        page.get_by_role("button", name="Run demo").first.click()
+        run_button(page, "overfitting", "en").click()
         stop = output.get_by_role("button", name="Stop")
         stop.wait_for()
         output.locator('[data-testid="stPlotlyChart"]').first.wait_for()  # the live chart

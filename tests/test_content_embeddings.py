@@ -87,7 +87,9 @@ def test_the_topic_covers_the_required_terms_and_owns_the_moved_card():
             "word-analogy"} <= ids
     assert TOPIC.order == 55 and TOPIC.demos == ["embeddings"]
     assert "word-embedding" not in {c.id for c in CONTENT.topic("rnn").cards}
-    assert "word embeddings" not in CONTENT.topic("rnn").summary.en
+    # The RNN topic may name word embeddings only to send the learner to their own topic.
+    rnn_summary = CONTENT.topic("rnn").summary.en
+    assert "word embeddings" not in rnn_summary or "topics of their own" in rnn_summary
 
 
 def test_the_default_run_the_cards_quote(runs):
