@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import getpass
 import json
+import stat
 import sys
 from pathlib import Path
 
@@ -186,11 +187,25 @@ def backup(args: argparse.Namespace) -> int:
     return 0
 
 
-def restore(args: argparse.Namespace) -> int:
+MAX_BACKUP_BYTES = 256 * 2**20
+
+
+def _read_backup(name: str) -> bytes:
+    """The backup file's bytes; a pipe, a device or an oversized file is refused, not read."""
+    path = Path(name)
     try:
-        raw = Path(args.file).read_bytes()
+        info = path.stat()
+        if not stat.S_ISREG(info.st_mode):
+            raise UsageError(f"{name}: not a regular file")
+        if info.st_size > MAX_BACKUP_BYTES:
+            raise UsageError(f"{name}: too large for a backup ({info.st_size / 2**20:.0f} MiB)")
+        return path.read_bytes()
     except OSError as exc:
-        raise UsageError(f"cannot read {args.file}: {exc.strerror or exc}") from None
+        raise UsageError(f"cannot read {name}: {exc.strerror or exc}") from None
+
+
+def restore(args: argparse.Namespace) -> int:
+    raw = _read_backup(args.file)
     try:
         parsed = backups.parse_backup(raw)  # the whole file is checked before anything is written
     except backups.BackupError as exc:
