@@ -73,8 +73,9 @@ def content_dir(explicit: str | os.PathLike | None = None) -> Path:
 
 def display_path(path: Path) -> str:
     """A short path for messages: relative to the working directory when inside it."""
+    # The folder is resolved, the name is not: a (broken) link is named as itself, not its target.
     try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
+        return str((path.parent.resolve() / path.name).relative_to(Path.cwd().resolve()))
     except ValueError:
         return str(path)
 
