@@ -12,6 +12,7 @@ A file with any error is left out of the result; every other topic still loads.
 from __future__ import annotations
 
 import os
+import re
 import stat
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -155,12 +156,27 @@ def parse_yaml(text: str) -> tuple[Any, dict[PathKey, int]]:
     """
     try:
         return _build(text)
+    except YamlProblem as problem:
+        raise YamlProblem(min(problem.line, _last_line(text)), problem.message) from None
     except yaml.MarkedYAMLError as exc:
-        line = _problem_line(exc, text)
+        line = min(_problem_line(exc, text), _last_line(text))
         kind = "YAML syntax error" if isinstance(exc, (yaml.scanner.ScannerError, yaml.parser.ParserError)) else "YAML error"
         raise YamlProblem(line, f"{kind}: {exc.problem or exc}") from None
     except yaml.YAMLError as exc:
-        raise YamlProblem(_problem_line(exc, text), f"YAML error: {exc}".splitlines()[0]) from None
+        line = min(_problem_line(exc, text), _last_line(text))
+        raise YamlProblem(line, f"YAML error: {exc}".splitlines()[0]) from None
+
+
+_BREAK = "\r\n|[\r\n\x85\u2028\u2029]"  # what YAML counts as a line break
+_BREAKS, _FINAL_BREAK = re.compile(_BREAK), re.compile(f"(?:{_BREAK})\\Z")
+
+
+def _last_line(text: str) -> int:
+    """The file's last line: an error found at the end of the file (libyaml's mark is then on
+    the line after a final line break, or past a file with none) is reported on it."""
+    breaks = len(_BREAKS.findall(text))
+    ends_with_break = _FINAL_BREAK.search(text) is not None
+    return max(1, breaks if ends_with_break else breaks + 1)
 
 
 def _scalar(constructor: yaml.SafeLoader, event: yaml.ScalarEvent) -> Any:
