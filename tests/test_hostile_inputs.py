@@ -447,6 +447,27 @@ def test_a_typed_answer_is_length_limited_and_shown_as_typed(monkeypatch, tmp_pa
     assert any(m.value.startswith(f"Your answer: **{plain(answer)}** · accepted: ") for m in at.markdown)
 
 
+def test_a_typed_answer_from_a_client_that_ignores_the_limit_is_cut_on_the_server(monkeypatch, tmp_path):
+    """max_chars stops the browser; a crafted client can send more. The server keeps 200
+    (Streamlit's own deserializer cuts at max_chars, and the widget slices again)."""
+    from studyapp.ui.quiz.widgets.typed import MAX_TYPED
+    from tests.test_question_types_loader import GOOD as QUESTIONS
+    from tests.test_question_types_loader import HEAD
+    from tests.test_quiz_pages import quiz_page, start
+
+    folder = tmp_path / "content"
+    folder.mkdir()
+    (folder / "t.yaml").write_text(HEAD + QUESTIONS["typed"], encoding="utf-8")
+    at, session = start(quiz_page(monkeypatch, folder), types=["typed"], count=1)
+    key = f"quiz-{session.id}-0"
+    widget = at.text_input(key=key)
+    widget.set_value("y" * 5_000)  # straight into the widget's value: no max_chars check on the way
+    at = next(b for b in at.button if b.label == "Submit answer").click().run()
+    assert not at.exception, at.exception
+    (shown,) = [m.value for m in at.markdown if m.value.startswith("Your answer: ")]
+    assert "y" * MAX_TYPED in shown and "y" * (MAX_TYPED + 1) not in shown
+
+
 def test_the_picker_can_choose_its_first_profile(monkeypatch, env):
     folder, db = env
     with Store(db) as store:
