@@ -121,6 +121,8 @@ def test_files_that_are_not_regular_files_are_errors_not_hangs(folder):
     os.symlink(folder / "missing-target.yaml", folder / "broken-link.yaml")
     os.mkfifo(folder / "pipe.yaml")  # reading it would block forever
     (folder / "folder.yaml").mkdir()
+    os.symlink("loop.yaml", folder / "loop.yaml")  # a link to itself
+    os.symlink("/dev/zero", folder / "zeros.yaml")  # endless bytes
     content = load_content(folder, demo_ids=[])
     assert [t.id for t in content.topics] == ["good"]
     found = {e.path: e.message for e in content.errors}
@@ -128,6 +130,8 @@ def test_files_that_are_not_regular_files_are_errors_not_hangs(folder):
         "content/broken-link.yaml": "cannot read file: No such file or directory",
         "content/folder.yaml": "cannot read file: not a regular file: folder.yaml",
         "content/pipe.yaml": "cannot read file: not a regular file: pipe.yaml",
+        "content/loop.yaml": "cannot read file: Too many levels of symbolic links",
+        "content/zeros.yaml": "cannot read file: not a regular file: zeros.yaml",
     }
 
 
