@@ -16,11 +16,13 @@ from __future__ import annotations
 import csv
 import io
 import json
+import logging
 import os
 import string
 import subprocess
 import sys
 import textwrap
+import traceback
 from datetime import timedelta
 from pathlib import Path
 
@@ -550,6 +552,7 @@ def test_the_creating_session_sets_a_pin_and_others_need_the_current_one(monkeyp
 
 def test_no_traceback_reaches_the_page_when_error_details_are_off(monkeypatch, env):
     from streamlit import config
+    from streamlit.logger import get_logger
 
     import studyapp.ui.content_cache as content_cache
 
@@ -561,11 +564,19 @@ def test_no_traceback_reaches_the_page_when_error_details_are_off(monkeypatch, e
     monkeypatch.setattr(content_cache, "current_content", broken)
     at = make_app(monkeypatch, content=folder).run()
     assert at.exception  # with tracebacks on (Streamlit's default, a developer's setting) it is raised
+    logged = []
+    handler = logging.Handler()
+    handler.emit = logged.append
+    server_log = get_logger("studyapp")
+    server_log.addHandler(handler)
     config.set_option("client.showErrorDetails", "none")
     try:
         at = make_app(monkeypatch, content=folder).run()
     finally:
         config.set_option("client.showErrorDetails", "full")
+        server_log.removeHandler(handler)
+    assert [r.exc_info[0] for r in logged] == [RuntimeError]  # the traceback goes to the server's log
+    assert "secret" in "".join(traceback.format_exception(*logged[0].exc_info))
     assert not at.exception
     assert [e.value for e in at.error] == [
         "Something went wrong on this page. The details are in the server's log. Try again, or open another page."]
