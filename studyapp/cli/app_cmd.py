@@ -11,6 +11,21 @@ from studyapp.cli.errors import UsageError
 
 APP_SCRIPT = Path(__file__).resolve().parents[1] / "app.py"
 
+# Defaults for a server a class shares (each one can be overridden on the command line,
+# e.g. `studyapp run --client.showErrorDetails full` while developing):
+SERVER_DEFAULTS = {
+    "client.showErrorDetails": "none",  # no tracebacks in browsers; they go to the server's log
+    "browser.gatherUsageStats": "false",  # no usage statistics sent to Streamlit
+    "client.toolbarMode": "viewer",  # no Deploy, Rerun or Clear-cache in the menu
+}
+
+
+def streamlit_args(extra: list[str]) -> list[str]:
+    """The user's Streamlit options, after our defaults for the ones they did not set."""
+    given = {arg.split("=", 1)[0].removeprefix("--") for arg in extra if arg.startswith("--")}
+    defaults = [f"--{key}={value}" for key, value in SERVER_DEFAULTS.items() if key not in given]
+    return [*defaults, *extra]
+
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
@@ -35,5 +50,5 @@ def run(args: argparse.Namespace) -> int:
         os.environ["STUDYAPP_DB"] = str(Path(args.db).resolve())
     from streamlit.web import cli as stcli
 
-    sys.argv = ["streamlit", "run", str(APP_SCRIPT), *args.extra]
+    sys.argv = ["streamlit", "run", str(APP_SCRIPT), *streamlit_args(args.extra)]
     return stcli.main()

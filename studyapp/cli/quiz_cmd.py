@@ -37,7 +37,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def question_lines(content: Content) -> dict[str, tuple[str, int]]:
     """question id -> (file, line of its `id:`), for path:line messages."""
-    from studyapp.content.loader import YamlProblem, display_path, parse_yaml
+    from studyapp.content.loader import YamlProblem, display_path, parse_yaml, read_topic_text
 
     found: dict[str, tuple[str, int]] = {}
     folder = Path(content.folder) if content.folder else None
@@ -45,7 +45,7 @@ def question_lines(content: Content) -> dict[str, tuple[str, int]]:
         return found
     for path in sorted([*folder.glob("*.yaml"), *folder.glob("*.yml")]):
         try:
-            data, lines = parse_yaml(path.read_text(encoding="utf-8"))
+            data, lines = parse_yaml(read_topic_text(path))
         except (OSError, UnicodeDecodeError, YamlProblem):
             continue
         questions = data.get("questions") if isinstance(data, dict) else None

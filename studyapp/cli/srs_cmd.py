@@ -1,8 +1,9 @@
 """Flashcard progress from a terminal: `studyapp stats`, `export anki|csv`, `backup`, `restore`, `profile`.
 
 Every command that touches progress takes `--db PATH` (default: $STUDYAPP_DB, else the
-user's data directory) and, where a profile is involved, `--profile NAME` and `--pin PIN`.
-A profile with a PIN is neither read nor changed without it (asked for on a terminal).
+user's data directory) and, where a profile is involved, `--profile NAME`. A profile with a
+PIN is neither read nor changed without it: from $STUDYAPP_PIN, else asked for on the
+terminal (`--pin PIN` works too, but every user of the machine can read it in `ps`).
 """
 
 from __future__ import annotations
@@ -10,18 +11,30 @@ from __future__ import annotations
 import argparse
 import getpass
 import json
+import os
+import stat
 import sys
 from pathlib import Path
 
 from studyapp.cli.errors import UsageError
 from studyapp.cli.export_cmd import Exporter, add_exporter, add_option
 from studyapp.content import load_content
-from studyapp.srs import ProfileChoiceError, ensure_default_profile, load_settings, report, resolve_profile, utcnow
+from studyapp.srs import (
+    ProfileChoiceError,
+    ensure_default_profile,
+    load_settings,
+    report,
+    resolve_profile,
+    set_pin,
+    utcnow,
+)
 from studyapp.srs import backup as backups
 from studyapp.srs import export as exports
 from studyapp.store import Profile, Store, StoreError, default_db_path
 
 ASK = object()  # `--pin` given without a value: ask for it without echo
+PIN_ENV = "STUDYAPP_PIN"  # the profile's PIN, kept out of the process list
+NEW_PIN_ENV = "STUDYAPP_NEW_PIN"  # `profile pin`: the new PIN
 
 
 def _db_option(parser: argparse.ArgumentParser) -> None:
@@ -31,7 +44,8 @@ def _db_option(parser: argparse.ArgumentParser) -> None:
 def _profile_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--profile", metavar="NAME", help="whose progress (default: the only profile, or 'default')")
     parser.add_argument("--pin", nargs="?", const=ASK, metavar="PIN",
-                        help="the profile's PIN, if it has one (without a value: asked for on the terminal)")
+                        help=f"the profile's PIN, if it has one (default: ${PIN_ENV}, else asked for on the terminal; "
+                             "a PIN given here is visible to other users in the process list)")
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -59,9 +73,17 @@ def register(sub: argparse._SubParsersAction) -> None:
     create = profile_sub.add_parser("create", help="create a profile, optionally protected by a PIN")
     create.add_argument("name")
     create.add_argument("--pin", nargs="?", const=ASK, metavar="PIN",
-                        help="protect it with a PIN (without a value: asked for on the terminal)")
+                        help=f"protect it with a PIN (without a value: ${PIN_ENV}, else asked for on the terminal)")
     _db_option(create)
     create.set_defaults(handler=profile_create)
+    pin = profile_sub.add_parser("pin", help="set, change or remove a profile's PIN (the current PIN is needed)",
+                                 description=f"Set, change or remove a profile's PIN. The current PIN comes from "
+                                             f"${PIN_ENV} or a prompt; the new one from ${NEW_PIN_ENV} or a prompt.")
+    pin.add_argument("name")
+    pin.add_argument("--remove", action="store_true", help="remove the PIN instead of setting one")
+    pin.add_argument("--pin", nargs="?", const=ASK, metavar="PIN", help=argparse.SUPPRESS)
+    _db_option(pin)
+    pin.set_defaults(handler=profile_pin)
     ls = profile_sub.add_parser("list", help="list profiles")
     ls.add_argument("--json", action="store_true")
     _db_option(ls)
@@ -78,10 +100,20 @@ def _open(args: argparse.Namespace) -> Store:
         raise UsageError(str(exc)) from None
 
 
-def _ask_pin(prompt: str) -> str:
+def _ask_pin(prompt: str, env: str = PIN_ENV) -> str:
+    """A PIN from $`env`, else typed on the terminal without echo."""
+    if os.environ.get(env):
+        return os.environ[env]
     if not sys.stdin.isatty():
-        raise UsageError("a PIN is needed: pass it with --pin PIN")
+        raise UsageError(f"a PIN is needed: set {env}, or run on a terminal to be asked for it")
     return getpass.getpass(prompt)
+
+
+def _pin_argument(value: object) -> object:
+    if isinstance(value, str):
+        print(f"studyapp: note: a PIN on the command line is visible to other users (ps); "
+              f"prefer {PIN_ENV} or a prompt", file=sys.stderr)
+    return value
 
 
 def _profile(store: Store, args: argparse.Namespace) -> Profile:
@@ -92,10 +124,11 @@ def _profile(store: Store, args: argparse.Namespace) -> Profile:
     except ProfileChoiceError as exc:
         raise UsageError(str(exc)) from None
     if profile.protected:
-        pin = args.pin
-        if pin is None or pin is ASK:
-            if pin is None and not sys.stdin.isatty():
-                raise UsageError(f"profile {profile.name!r} is protected by a PIN: pass --pin PIN")
+        pin = _pin_argument(args.pin)
+        if not isinstance(pin, str):
+            if not os.environ.get(PIN_ENV) and not sys.stdin.isatty():
+                raise UsageError(f"profile {profile.name!r} is protected by a PIN: set {PIN_ENV} "
+                                 "(or run on a terminal to be asked for it)")
             pin = _ask_pin(f"PIN for {profile.name}: ")
         if not store.check_pin(profile.id, pin):
             raise UsageError(f"wrong PIN for profile {profile.name!r}")
@@ -186,11 +219,25 @@ def backup(args: argparse.Namespace) -> int:
     return 0
 
 
-def restore(args: argparse.Namespace) -> int:
+MAX_BACKUP_BYTES = 256 * 2**20
+
+
+def _read_backup(name: str) -> bytes:
+    """The backup file's bytes; a pipe, a device or an oversized file is refused, not read."""
+    path = Path(name)
     try:
-        raw = Path(args.file).read_bytes()
+        info = path.stat()
+        if not stat.S_ISREG(info.st_mode):
+            raise UsageError(f"{name}: not a regular file")
+        if info.st_size > MAX_BACKUP_BYTES:
+            raise UsageError(f"{name}: too large for a backup ({info.st_size / 2**20:.0f} MiB)")
+        return path.read_bytes()
     except OSError as exc:
-        raise UsageError(f"cannot read {args.file}: {exc.strerror or exc}") from None
+        raise UsageError(f"cannot read {name}: {exc.strerror or exc}") from None
+
+
+def restore(args: argparse.Namespace) -> int:
+    raw = _read_backup(args.file)
     try:
         parsed = backups.parse_backup(raw)  # the whole file is checked before anything is written
     except backups.BackupError as exc:
@@ -205,18 +252,41 @@ def restore(args: argparse.Namespace) -> int:
     return 0
 
 
+def _new_pin(env: str) -> str:
+    """A new PIN from $`env`, else typed twice on the terminal."""
+    if os.environ.get(env):
+        return os.environ[env]
+    pin = _ask_pin("New PIN: ", env)
+    if _ask_pin("Same PIN again: ", env) != pin:
+        raise UsageError("the two PINs differ")
+    return pin
+
+
 def profile_create(args: argparse.Namespace) -> int:
-    pin = args.pin
+    pin = _pin_argument(args.pin)
     if pin is ASK:
-        pin = _ask_pin("New PIN: ")
-        if _ask_pin("Same PIN again: ") != pin:
-            raise UsageError("the two PINs differ")
+        pin = _new_pin(PIN_ENV)
     with _open(args) as store:
         try:
             profile = store.create_profile(args.name, pin=pin)
         except ValueError as exc:
             raise UsageError(str(exc)) from None
     print(f"created profile {profile.name!r}" + (" (PIN protected)" if profile.protected else ""), file=sys.stderr)
+    return 0
+
+
+def profile_pin(args: argparse.Namespace) -> int:
+    """Set, change or remove a PIN: the current one first (if there is one), then the new one."""
+    with _open(args) as store:
+        if store.profile_by_name(args.name) is None:
+            raise UsageError(f"no profile named {args.name!r}")
+        profile = _profile(store, argparse.Namespace(profile=args.name, pin=args.pin))
+        new = None if args.remove else _new_pin(NEW_PIN_ENV)
+        try:
+            set_pin(store, profile.id, new)
+        except ValueError as exc:
+            raise UsageError(str(exc)) from None
+    print(f"profile {profile.name!r}: " + ("PIN removed" if new is None else "PIN set"), file=sys.stderr)
     return 0
 
 

@@ -12,6 +12,8 @@ A file with any error is left out of the result; every other topic still loads.
 from __future__ import annotations
 
 import os
+import re
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable
@@ -72,13 +74,27 @@ def content_dir(explicit: str | os.PathLike | None = None) -> Path:
 
 def display_path(path: Path) -> str:
     """A short path for messages: relative to the working directory when inside it."""
+    # The folder is resolved, the name is not: a (broken) link is named as itself, not its target.
     try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
+        return str((path.parent.resolve() / path.name).relative_to(Path.cwd().resolve()))
     except ValueError:
         return str(path)
 
 
 # --- pass 1: YAML with line numbers -------------------------------------------------------
+
+# Limits that keep a hostile or broken file from taking the app down. Real topics are far
+# below each of them (the bundled ones nest 6 levels deep and use no aliases).
+MAX_FILE_BYTES = 32 * 1024 * 1024  # a 55,000-card topic is about 7 MB
+MAX_DEPTH = 64  # nested lists and mappings
+MAX_ALIAS_NODES = 100_000  # nodes that `*alias`es may add to a file, all aliases together
+MAX_INT_DIGITS = 19  # whole numbers fit in 64 bits (anything longer is a typo or an attack)
+
+# The C parser (libyaml) when PyYAML has it: many times faster than the pure-Python one (a
+# 55,000-card file: seconds instead of a minute or more; scripts/big_topic.py measures it).
+# Either way only its event stream is used, so the limits above hold for both.
+_Parser = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_SEQ, _MAP = "tag:yaml.org,2002:seq", "tag:yaml.org,2002:map"
 
 
 class YamlProblem(Exception):
@@ -87,44 +103,237 @@ class YamlProblem(Exception):
         self.line, self.message = line, message
 
 
+def read_topic_text(path: Path) -> str:
+    """A topic file's text. Refuses what is not a regular file (a broken link, a folder, a
+    pipe that would block forever) and files too large to be a topic; raises OSError or
+    UnicodeDecodeError with a message for the error banner."""
+    info = path.stat()  # follows links: a broken link raises FileNotFoundError here
+    if not stat.S_ISREG(info.st_mode):
+        raise OSError(f"not a regular file: {path.name}")
+    if info.st_size > MAX_FILE_BYTES:
+        raise OSError(f"file too large ({info.st_size / 2**20:.0f} MiB; a topic file has at most "
+                      f"{MAX_FILE_BYTES // 2**20} MiB)")
+    with path.open("rb") as handle:
+        raw = handle.read(MAX_FILE_BYTES + 1)
+    if len(raw) > MAX_FILE_BYTES:
+        raise OSError(f"file too large (a topic file has at most {MAX_FILE_BYTES // 2**20} MiB)")
+    return raw.decode("utf-8")
+
+
+class _Collection:
+    """A list or mapping being built from the event stream."""
+
+    __slots__ = ("value", "path", "anchor", "first_node", "key", "key_line", "seen", "merges")
+
+    def __init__(self, value: list | dict, path: PathKey, anchor: str | None, first_node: int) -> None:
+        self.value, self.path, self.anchor, self.first_node = value, path, anchor, first_node
+        self.key: Any = _NO_KEY
+        self.key_line = 0
+        self.seen: dict[Any, int] = {}
+        self.merges: list[tuple[Any, int]] = []
+
+
+_NO_KEY = object()  # a mapping waiting for its next key
+_MERGE = object()  # `<<: *defaults`: YAML's merge key
+
+
+def _problem_line(exc: yaml.YAMLError, text: str) -> int:
+    mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+    if mark is not None:
+        return mark.line + 1
+    position = getattr(exc, "position", None)  # a ReaderError (a control character) has only this
+    return text.count("\n", 0, position) + 1 if isinstance(position, int) else 1
+
+
 def parse_yaml(text: str) -> tuple[Any, dict[PathKey, int]]:
-    """Safely parse one YAML document; return the data and the 1-based line of each node."""
+    """Safely parse one YAML document; return the data and the 1-based line of each node.
+
+    Builds the data straight from the parser's events, without recursion, so it can refuse
+    what would hang or crash a loader: nesting deeper than MAX_DEPTH, aliases that expand to
+    more than MAX_ALIAS_NODES nodes (the "billion laughs"), an alias inside itself, mapping
+    keys that are lists or mappings, and numbers too large to use. Every refusal is a
+    `YamlProblem` with the line it is about.
+    """
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        return _build(text)
+    except YamlProblem as problem:
+        raise YamlProblem(min(problem.line, _last_line(text)), problem.message) from None
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark else 1
-        raise YamlProblem(line, f"YAML syntax error: {exc.problem or exc}") from None
-    if node is None:
-        return None, {(): 1}
+        line = min(_problem_line(exc, text), _last_line(text))
+        kind = "YAML syntax error" if isinstance(exc, (yaml.scanner.ScannerError, yaml.parser.ParserError)) else "YAML error"
+        raise YamlProblem(line, f"{kind}: {exc.problem or exc}") from None
+    except yaml.YAMLError as exc:
+        line = min(_problem_line(exc, text), _last_line(text))
+        raise YamlProblem(line, f"YAML error: {exc}".splitlines()[0]) from None
+
+
+_BREAK = "\r\n|[\r\n\x85\u2028\u2029]"  # what YAML counts as a line break
+_BREAKS, _FINAL_BREAK = re.compile(_BREAK), re.compile(f"(?:{_BREAK})\\Z")
+
+
+def _last_line(text: str) -> int:
+    """The file's last line: an error found at the end of the file (libyaml's mark is then on
+    the line after a final line break, or past a file with none) is reported on it."""
+    breaks = len(_BREAKS.findall(text))
+    ends_with_break = _FINAL_BREAK.search(text) is not None
+    return max(1, breaks if ends_with_break else breaks + 1)
+
+
+def _scalar(constructor: yaml.SafeLoader, event: yaml.ScalarEvent) -> Any:
+    tag = event.tag
+    if tag is None or tag == "!":
+        tag = constructor.resolve(yaml.ScalarNode, event.value, event.implicit)
+    if tag == "tag:yaml.org,2002:str":
+        return event.value  # most scalars: no constructor call needed
+    if tag == "tag:yaml.org,2002:merge":
+        return _MERGE
+    line = event.start_mark.line + 1
+    build = constructor.yaml_constructors.get(tag)
+    if build is None:
+        raise YamlProblem(line, f"unsupported tag {tag!r}")
+    if tag == "tag:yaml.org,2002:int" and sum(ch.isdigit() for ch in event.value) > MAX_INT_DIGITS:
+        raise YamlProblem(line, f"number too large: {event.value[:24]}... ({len(event.value)} characters)")
+    node = yaml.ScalarNode(tag, event.value, event.start_mark, event.end_mark, event.style)
+    try:
+        value = build(constructor, node)
+    except (ValueError, OverflowError) as exc:
+        raise YamlProblem(line, f"cannot read {event.value[:40]!r} as {tag.rsplit(':', 1)[-1]}: {exc}") from None
+    if isinstance(value, int) and not isinstance(value, bool) and not -(2**63) <= value < 2**63:
+        raise YamlProblem(line, f"number too large: {event.value[:24]}{'...' if len(event.value) > 24 else ''}")
+    if isinstance(value, float) and value in (float("inf"), float("-inf")) and "inf" not in event.value.lower():
+        raise YamlProblem(line, f"number too large: {event.value[:24]}{'...' if len(event.value) > 24 else ''}")
+    return value
+
+
+def _build(text: str) -> tuple[Any, dict[PathKey, int]]:
+    parser = _Parser(text)
+    constructor = yaml.SafeLoader("")  # resolves and constructs scalars: the safe set of tags only
     lines: dict[PathKey, int] = {}
-    _record_lines(node, (), lines)
-    loader = yaml.SafeLoader(text)
+    anchors: dict[str, tuple[Any, int, int]] = {}  # name -> (value, its node count, line)
+    open_anchors: set[str] = set()
+    stack: list[_Collection] = []
+    nodes = 0  # nodes built so far (aliases count what they repeat)
+    alias_nodes = 0
+    result: Any = None
+    documents = 0
     try:
-        data = loader.construct_document(node)
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        raise YamlProblem(mark.line + 1 if mark else 1, f"YAML error: {exc.problem or exc}") from None
+        while parser.check_event():
+            event = parser.get_event()
+            line = event.start_mark.line + 1 if event.start_mark else 1
+            if isinstance(event, yaml.DocumentStartEvent):
+                documents += 1
+                if documents > 1:
+                    raise YamlProblem(line, "a topic file holds one YAML document (found a second `---`)")
+                continue
+            if isinstance(event, (yaml.StreamStartEvent, yaml.StreamEndEvent, yaml.DocumentEndEvent)):
+                continue
+            if isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
+                done = stack.pop()
+                if done.merges:
+                    _merge(done, lines)
+                if done.anchor is not None:
+                    anchors[done.anchor] = (done.value, nodes - done.first_node + 1, lines.get(done.path, line))
+                    open_anchors.discard(done.anchor)
+                value, count, start = done.value, 0, lines.get(done.path, line)
+            elif isinstance(event, yaml.AliasEvent):
+                if event.anchor in open_anchors:
+                    raise YamlProblem(line, f"alias *{event.anchor} is used inside its own anchor (a loop)")
+                if event.anchor not in anchors:
+                    raise YamlProblem(line, f"unknown alias *{event.anchor}")
+                value, count, _ = anchors[event.anchor]
+                alias_nodes += count
+                if alias_nodes > MAX_ALIAS_NODES:
+                    raise YamlProblem(line, f"aliases expand to more than {MAX_ALIAS_NODES:,} nodes "
+                                            "(a file that multiplies itself through *aliases)")
+                nodes += count
+                start = line
+            elif isinstance(event, yaml.ScalarEvent):
+                nodes += 1
+                value, start = _scalar(constructor, event), line
+                if event.anchor is not None:
+                    anchors[event.anchor] = (value, 1, line)
+            else:  # a list or a mapping starts
+                nodes += 1
+                if len(stack) >= MAX_DEPTH:
+                    raise YamlProblem(line, f"nested more than {MAX_DEPTH} levels deep")
+                tag = event.tag
+                if tag not in (None, "!", _SEQ if isinstance(event, yaml.SequenceStartEvent) else _MAP):
+                    raise YamlProblem(line, f"unsupported tag {tag!r}")
+                parent = stack[-1] if stack else None
+                if parent is not None and isinstance(parent.value, dict) and parent.key is _NO_KEY:
+                    kind = "list" if isinstance(event, yaml.SequenceStartEvent) else "mapping"
+                    raise YamlProblem(line, f"a mapping key must be a name or a number, not a {kind}")
+                path = _child_path(parent, line)
+                lines[path] = line
+                container: list | dict = [] if isinstance(event, yaml.SequenceStartEvent) else {}
+                if event.anchor is not None:
+                    open_anchors.add(event.anchor)
+                stack.append(_Collection(container, path, event.anchor, nodes))
+                continue
+            if not stack:
+                result = value
+                lines.setdefault((), start)
+                continue
+            _add(stack[-1], value, start, lines)
     finally:
-        loader.dispose()
-    return data, lines
+        parser.dispose()
+        constructor.dispose()
+    if not lines:
+        lines[()] = 1
+    return result, lines
 
 
-def _record_lines(node: yaml.Node, path: PathKey, lines: dict[PathKey, int]) -> None:
-    lines[path] = node.start_mark.line + 1
-    if isinstance(node, yaml.MappingNode):
-        seen: dict[Any, int] = {}
-        for key_node, value_node in node.value:
-            key = key_node.value
-            line = key_node.start_mark.line + 1
-            if key in seen:
-                raise YamlProblem(line, f"duplicate key {key!r} (first at line {seen[key]})")
-            seen[key] = line
-            _record_lines(value_node, path + (key,), lines)
-            lines[path + (key,)] = line  # point at the key, where a reader looks
-    elif isinstance(node, yaml.SequenceNode):
-        for index, item in enumerate(node.value):
-            _record_lines(item, path + (index,), lines)
+def _child_path(parent: _Collection | None, line: int) -> PathKey:
+    if parent is None:
+        return ()
+    if isinstance(parent.value, list):
+        return parent.path + (len(parent.value),)
+    return parent.path + (parent.key,)
+
+
+def _add(parent: _Collection, value: Any, line: int, lines: dict[PathKey, int]) -> None:
+    if isinstance(parent.value, list):
+        lines.setdefault(parent.path + (len(parent.value),), line)
+        parent.value.append(value)
+        return
+    if parent.key is _NO_KEY:  # this value is a key
+        if isinstance(value, (list, dict)):
+            raise YamlProblem(line, "a mapping key must be a name or a number, not an alias of a list or mapping")
+        if value is _MERGE:
+            parent.key, parent.key_line = _MERGE, line
+            return
+        try:
+            first = parent.seen.get(value)
+        except TypeError:
+            raise YamlProblem(line, "a mapping key must be a name or a number") from None
+        if first is not None:
+            raise YamlProblem(line, f"duplicate key {value!r} (first at line {first})")
+        parent.seen[value] = line
+        parent.key, parent.key_line = value, line
+        return
+    if value is _MERGE:
+        raise YamlProblem(line, "`<<` (merge) can only be a mapping key")
+    key, parent.key = parent.key, _NO_KEY
+    if key is _MERGE:
+        parent.merges.append((value, parent.key_line))
+        return
+    parent.value[key] = value
+    lines[parent.path + (key,)] = parent.key_line  # point at the key, where a reader looks
+
+
+def _merge(done: _Collection, lines: dict[PathKey, int]) -> None:
+    """`<<: *base` (or a list of them): keys of `base` that the mapping does not set itself."""
+    mapping = done.value
+    assert isinstance(mapping, dict)
+    for merged, line in done.merges:
+        sources = merged if isinstance(merged, list) else [merged]
+        for source in sources:
+            if not isinstance(source, dict):
+                raise YamlProblem(line, "`<<` merges a mapping (or a list of mappings) into this one")
+            for key, value in source.items():
+                if key not in mapping:
+                    mapping[key] = value
+                    lines[done.path + (key,)] = line
 
 
 def line_of(lines: dict[PathKey, int], loc: Iterable[str | int]) -> tuple[int, str]:
@@ -167,9 +376,10 @@ def _pydantic_message(error: dict[str, Any]) -> str:
 
 def load_topic_file(path: Path, shown: str) -> tuple[Topic | None, dict[PathKey, int], list[ContentError]]:
     try:
-        text = path.read_text(encoding="utf-8")
+        text = read_topic_text(path)
     except (OSError, UnicodeDecodeError) as exc:
-        return None, {}, [ContentError(shown, 1, f"cannot read file: {exc}")]
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        return None, {}, [ContentError(shown, 1, f"cannot read file: {reason}")]
     try:
         data, lines = parse_yaml(text)
     except YamlProblem as problem:

@@ -18,7 +18,7 @@ from typing import Iterable
 
 from studyapp.content import Topic
 from studyapp.content.questions import QUESTION_MODELS, QUESTION_TYPES, Generators, QuestionBase, fill
-from studyapp.content.questions.giftform import escape
+from studyapp.content.questions.giftform import escape, one_line
 
 # The types that have a GIFT form.
 EXPORTED_TYPES = tuple(kind for kind, model in zip(QUESTION_TYPES, QUESTION_MODELS) if model.gift is not QuestionBase.gift)
@@ -56,7 +56,10 @@ def export_gift(
             else:
                 written.append(text)
         if written:
-            out += [f"$CATEGORY: $course$/Deep Learning Study/{topic.title.get(lang).replace('/', '-')}", ""]
+            # One line, whatever the title holds: a line break would end the category and
+            # let the rest of the title be read as a question of its own.
+            category = one_line(topic.title.get(lang)).replace("/", "-")
+            out += [f"$CATEGORY: $course$/Deep Learning Study/{category}", ""]
             for text in written:
                 out += [text]
     return "\n".join(out), skipped

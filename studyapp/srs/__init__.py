@@ -10,8 +10,10 @@ from studyapp.srs.clock import day_start, utc_day, utcnow
 from studyapp.srs.deck import Flashcard, Queue, build_queue, card_key, flashcards, orphaned_keys, split_key
 from studyapp.srs.profiles import (
     PinGuard,
+    PinNotYours,
     ProfileChoiceError,
     Unlock,
+    change_pin,
     create_profile,
     ensure_default_profile,
     find_profile,
@@ -41,6 +43,7 @@ __all__ = [
     "Flashcard",
     "NotUndoable",
     "PinGuard",
+    "PinNotYours",
     "Preview",
     "Profile",
     "ProfileChoiceError",
@@ -55,6 +58,7 @@ __all__ = [
     "as_rating",
     "build_queue",
     "card_key",
+    "change_pin",
     "create_profile",
     "day_start",
     "default_db_path",

@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import html
 import io
+import re
 from datetime import datetime
 from typing import Mapping
 
@@ -38,6 +39,12 @@ def _both(text: Text) -> str:
 def _cell(value: str) -> str:
     """Anki reads fields like CSV: no raw tabs or newlines, and quotes only as entities."""
     return value.replace("\t", " ").replace("\r", "").replace("\n", "<br>").replace('"', "&quot;")
+
+
+def deck_name(title: str) -> str:
+    """The topic's Anki deck under DECK_ROOT: one line, and no `::` of its own (Anki reads
+    `::` as "sub-deck", so a title "A::B" would scatter its cards over nested decks)."""
+    return f"{DECK_ROOT}::{re.sub(r':{2,}', ':', ' '.join(title.split()))}"
 
 
 def _front(flashcard: Flashcard) -> str:
@@ -81,7 +88,7 @@ def anki_tsv(content: Content, *, include_reversed: bool = True) -> str:
         "#if matches:update current",
     ]
     for flashcard in flashcards(content, include_reversed=include_reversed):
-        deck = f"{DECK_ROOT}::{titles[flashcard.topic_id]}".replace("\t", " ")
+        deck = deck_name(titles[flashcard.topic_id])
         tags = " ".join([flashcard.topic_id, *flashcard.card.tags, *(["reversed"] if flashcard.reverse else [])])
         row = (_front(flashcard), _back(flashcard, names), deck, tags, f"studyapp:{flashcard.key}")
         lines.append("\t".join(_cell(field) for field in row))
@@ -92,6 +99,16 @@ CSV_COLUMNS = ["card_key", "topic", "reversed", "term_en", "term_ko", "definitio
                "formula", "example_en", "example_ko", "confused_with"]
 PROGRESS_COLUMNS = ["state", "due", "last_review", "reps", "lapses", "stability", "difficulty", "recall_now"]
 STATE_NAMES = {1: "learning", 2: "review", 3: "relearning"}
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")  # what spreadsheets read as the start of a formula
+
+
+def spreadsheet_safe(value: object) -> object:
+    """A text cell that a spreadsheet would run as a formula (`=HYPERLINK(...)`, `+1+1`,
+    `@SUM(...)`) gets a leading apostrophe, so Excel and LibreOffice show it as text.
+    Numbers the export writes itself pass unchanged."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
 
 
 def cards_csv(
@@ -123,5 +140,5 @@ def cards_csv(
                         f"{state.stability:.4f}" if state.stability is not None else "",
                         f"{state.difficulty:.4f}" if state.difficulty is not None else "",
                         f"{recall:.4f}" if recall is not None else ""]
-        writer.writerow(row)
+        writer.writerow([spreadsheet_safe(cell) for cell in row])
     return out.getvalue()

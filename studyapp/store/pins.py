@@ -10,6 +10,7 @@ import secrets
 # scrypt cost: about 16 MiB and some tens of milliseconds per try, so guessing a 4-digit PIN
 # from a stolen file takes minutes instead of microseconds, while unlocking stays instant.
 N, R, P = 2**14, 8, 1
+SALT_BYTES, HASH_BYTES = 16, 32
 SCHEME = "scrypt"
 MIN_LENGTH, MAX_LENGTH = 4, 64
 
@@ -20,7 +21,7 @@ def check_pin_rules(pin: str) -> None:
 
 
 def _derive(pin: str, salt: bytes, n: int, r: int, p: int) -> bytes:
-    return hashlib.scrypt(pin.encode("utf-8"), salt=salt, n=n, r=r, p=p, maxmem=64 * 1024 * 1024, dklen=32)
+    return hashlib.scrypt(pin.encode("utf-8"), salt=salt, n=n, r=r, p=p, maxmem=64 * 1024 * 1024, dklen=HASH_BYTES)
 
 
 def _b64(raw: bytes) -> str:
@@ -30,26 +31,34 @@ def _b64(raw: bytes) -> str:
 def hash_pin(pin: str) -> str:
     """`scrypt$n$r$p$salt$hash` with a fresh random salt per PIN."""
     check_pin_rules(pin)
-    salt = secrets.token_bytes(16)
+    salt = secrets.token_bytes(SALT_BYTES)
     return f"{SCHEME}${N}${R}${P}${_b64(salt)}${_b64(_derive(pin, salt, N, R, P))}"
 
 
 def is_pin_hash(text: object) -> bool:
-    """Does `text` look like a hash this module wrote (used to check restored backups)?"""
-    if not isinstance(text, str):
+    """Is `text` a hash this module writes: scrypt with exactly the app's own cost N, r, p?
+
+    Backups and the database are checked with it. A hash with other cost parameters is
+    refused, not verified: its cost is chosen by whoever wrote the file, and a planted
+    `p=100000` would make one unlock run for an hour (or a huge N exhaust the memory).
+    """
+    if not isinstance(text, str) or len(text) > 200:
         return False
     parts = text.split("$")
-    if len(parts) != 6 or parts[0] != SCHEME or not all(x.isdigit() for x in parts[1:4]):
+    if len(parts) != 6 or parts[:4] != [SCHEME, str(N), str(R), str(P)]:
         return False
     try:
-        return len(base64.b64decode(parts[4], validate=True)) >= 8 and len(base64.b64decode(parts[5], validate=True)) == 32
+        salt = base64.b64decode(parts[4], validate=True)
+        digest = base64.b64decode(parts[5], validate=True)
     except ValueError:
         return False
+    return len(salt) == SALT_BYTES and len(digest) == HASH_BYTES
 
 
 def verify_pin(pin: str, stored: str) -> bool:
-    if not is_pin_hash(stored) or not isinstance(pin, str):
+    """Is `pin` the PIN of `stored`? False for a hash this module would not write."""
+    if not is_pin_hash(stored) or not isinstance(pin, str) or len(pin) > MAX_LENGTH:
         return False
-    _, n, r, p, salt, expected = stored.split("$")
-    actual = _derive(pin, base64.b64decode(salt), int(n), int(r), int(p))
+    _, _, _, _, salt, expected = stored.split("$")
+    actual = _derive(pin, base64.b64decode(salt), N, R, P)
     return hmac.compare_digest(actual, base64.b64decode(expected))  # constant time

@@ -9,13 +9,19 @@ import streamlit as st
 from studyapp.content import Content, content_dir, load_content
 
 
+def _stat(path: Path) -> tuple:
+    try:
+        info = path.stat()
+    except OSError:  # a broken link, a file deleted a moment ago: the loader reports it
+        return (path.name, -1, -1)
+    return (path.name, info.st_size, info.st_mtime_ns)
+
+
 def _fingerprint(folder: Path) -> tuple:
     """Names, sizes and modification times: changes whenever a topic file is edited."""
     if not folder.is_dir():
         return ()
-    return tuple(
-        (p.name, p.stat().st_size, p.stat().st_mtime_ns) for p in sorted(folder.glob("*.y*ml"))
-    )
+    return tuple(_stat(p) for p in sorted(folder.glob("*.y*ml")))
 
 
 @st.cache_resource(show_spinner=False, max_entries=8)

@@ -10,6 +10,7 @@ from studyapp import srs
 from studyapp.srs import stats
 from studyapp.ui.content_cache import current_content
 from studyapp.ui.i18n import lang, t
+from studyapp.ui.plain import plain
 from studyapp.ui.session import get_store, require_profile
 
 LAYOUT = {"margin": {"t": 40, "b": 30, "l": 40, "r": 10}, "height": 260}
@@ -65,7 +66,7 @@ def render() -> None:
     report = srs.report(get_store(), profile.id, content, srs.utcnow())
     numbers = report.numbers
 
-    st.caption(t("stats_profile", name=profile.name))
+    st.caption(t("stats_profile", name=plain(profile.name)))
     row = st.columns(5)
     days = numbers["streak_days"]
     row[0].metric(t("streak"), t("streak_days", n=days, s="" if days == 1 else "s"))

@@ -29,10 +29,22 @@ class GiftForm:
     values: Mapping[str, Any] = field(default_factory=dict)  # drawn values for the texts' {placeholders}
 
 
+# Characters some readers take as the end of a line: a line break inside a text must never
+# reach the file, or a blank line would end the question and the next line start a new one.
+_OTHER_BREAKS = {ord(ch): " " for ch in "\v\f\x1c\x1d\x1e\x85\u2028\u2029"}
+
+
 def escape(text: str) -> str:
     """Escape GIFT's control characters; a newline becomes `\\n` (a blank line would end the question)."""
     out = "".join(_RESERVED.get(ch, ch) for ch in text.strip())
-    return out.replace("\r", "").replace("\n", "\\n")
+    out = out.replace("\r\n", "\n").replace("\r", "\n").translate(_OTHER_BREAKS)
+    return out.replace("\n", "\\n")
+
+
+def one_line(text: str) -> str:
+    """A name for a line of its own (a $CATEGORY): every run of white space, line breaks
+    included, becomes one space."""
+    return " ".join(text.split())
 
 
 def weight(percent: float) -> str:

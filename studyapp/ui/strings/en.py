@@ -231,4 +231,10 @@ STRINGS: dict[str, str] = {
     "no_mistakes": "No mistakes: every answer was right.",
     "new_quiz": "New quiz",
     "retry_missed": "Retry the missed questions",
+
+    # Sharing a server: PINs and errors (at the end, so merges stay simple)
+    "current_pin": "Current PIN",
+    "pin_rules": "A PIN has {low} to {high} characters.",
+    "pin_only_by_creator": "{name} has no PIN. Only the browser session that created a profile can give it one; on the server, `studyapp profile pin NAME` sets it.",
+    "page_error": "Something went wrong on this page. The details are in the server's log. Try again, or open another page.",
 }

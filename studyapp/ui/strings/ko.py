@@ -224,4 +224,10 @@ STRINGS: dict[str, str] = {
     "no_mistakes": "틀린 문제가 없습니다. 모두 맞혔습니다.",
     "new_quiz": "새 퀴즈",
     "retry_missed": "틀린 문제 다시 풀기",
+
+    # Sharing a server: PINs and errors (at the end, so merges stay simple)
+    "current_pin": "현재 PIN",
+    "pin_rules": "PIN은 {low}~{high}자여야 합니다.",
+    "pin_only_by_creator": "{name} 프로필에는 PIN이 없습니다. PIN은 프로필을 만든 브라우저 세션만 정할 수 있습니다. 서버에서는 `studyapp profile pin 이름` 명령으로 정할 수 있습니다.",
+    "page_error": "이 페이지에서 문제가 발생했습니다. 자세한 내용은 서버 로그에 기록되었습니다. 다시 시도하거나 다른 페이지를 여십시오.",
 }
