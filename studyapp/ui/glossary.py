@@ -22,7 +22,7 @@ def matching_cards(content: Content, query: str) -> list[tuple[str, object]]:
     return sorted(found, key=lambda pair: pair[1].term.get(lang()).casefold())
 
 
-def render() -> None:
+def render(topic_pages: dict | None = None) -> None:
     content = current_content()
     here = lang()
     st.title(t("glossary"))

@@ -2,6 +2,10 @@
 
 The words live in one catalogue per language (studyapp/ui/strings/); content brings its own
 `Text` in both languages.
+
+The language is the sidebar switch's value, kept in the URL as `?lang=ko`: a link with it
+opens in Korean, a reload keeps the language, and every page the learner moves to gets it
+back. English, the default, leaves the URL clean.
 """
 
 from __future__ import annotations
@@ -10,13 +14,20 @@ import streamlit as st
 
 from studyapp.ui.strings import CATALOGUES
 
-LANG_KEY = "lang"
+LANG_KEY = "lang"  # the switch's key, its session-state slot and the URL's query parameter
+CHANGED_KEY = "lang-changed"  # set by the switch for the one run that follows a change
 LANGUAGE_NAMES = {"en": "English", "ko": "한국어"}
+
+# Korean wraps between words, never inside one. `keep-all` changes only how CJK text breaks
+# (English is unaffected), so the rule holds on every page in both languages (the English pages
+# show Korean terms too); a single very long unbroken string still wraps rather than overflow.
+LINE_BREAK_CSS = "<style>.stApp { word-break: keep-all; overflow-wrap: break-word; }</style>"
 
 
 def lang() -> str:
     """The language chosen in the sidebar for this browser session ('en' or 'ko')."""
-    return st.session_state.get(LANG_KEY, "en")
+    value = st.session_state.get(LANG_KEY, "en")
+    return value if value in LANGUAGE_NAMES else "en"
 
 
 def t(key: str, **values: object) -> str:
@@ -25,12 +36,49 @@ def t(key: str, **values: object) -> str:
     return text.format(**values) if values else text
 
 
+def link_params() -> dict[str, str]:
+    """Query parameters every link inside the app carries, so the page it opens keeps the
+    language ({} in English, the default)."""
+    here = lang()
+    return {} if here == "en" else {LANG_KEY: here}
+
+
+def _changed() -> None:
+    st.session_state[CHANGED_KEY] = True
+
+
+def language_changed() -> bool:
+    """True once, in the run right after the learner switched the language."""
+    return bool(st.session_state.pop(CHANGED_KEY, False))
+
+
 def language_switch() -> None:
-    """A sidebar switch; its value lives in session state, so it holds across pages."""
+    """The sidebar switch. Its value lives in session state; the URL's `?lang=` follows it.
+
+    A session starts in the language its URL names (a deep link, a reload); after that the
+    switch decides, and every run writes it back to the URL, since moving to another page
+    drops the query string.
+    """
+    if LANG_KEY not in st.session_state:  # the session's first run
+        asked = st.query_params.get(LANG_KEY)
+        st.session_state[LANG_KEY] = asked if asked in LANGUAGE_NAMES else "en"
     st.sidebar.radio(
         "Language / 언어",
         options=list(LANGUAGE_NAMES),
         format_func=LANGUAGE_NAMES.__getitem__,
         key=LANG_KEY,
         horizontal=True,
+        on_change=_changed,
     )
+    sync_url()
+    st.html(LINE_BREAK_CSS)  # a style-only block: it takes no room on the page
+
+
+def sync_url() -> None:
+    """`?lang=ko` in the address bar while the app speaks Korean; no parameter in English."""
+    wanted = link_params().get(LANG_KEY)
+    if st.query_params.get(LANG_KEY) != wanted:
+        if wanted is None:
+            del st.query_params[LANG_KEY]
+        else:
+            st.query_params[LANG_KEY] = wanted
