@@ -13,7 +13,7 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from demos import conv_shapes
-from demos.framework import LiveChart, Result, T, Value
+from demos.framework import T, TEST_ACC, accuracy, LiveChart, Metric, metric_table, Result, Value
 from demos.plots import PALETTE, style
 
 MODELS = {"cnn": "CNN", "mlp": "MLP"}
@@ -29,6 +29,21 @@ LIVE = LiveChart(
     names={f"{model} {kind}": T(f"{name} · {k.en}", f"{name} · {k.ko}")
            for model, name in MODELS.items() for kind, k in KINDS.items()},
 )
+
+# What the page and the predictions call each measured number.
+METRICS = {
+    **metric_table({m: T(n, n) for m, n in MODELS.items()}, {
+        "test_acc": TEST_ACC,
+        "shifted_acc": accuracy(T("accuracy on moved digits", "이동한 숫자 정확도")),
+        "params": Metric(T("parameters", "파라미터 수"), "count"),
+    }),
+    "cnn_digit_correct": Metric(T("CNN got the followed digit right", "따라간 숫자를 CNN이 맞힘"), "flag"),
+    "photo_in_h": Metric(T("photo height", "사진 높이"), "count"),
+    "photo_in_w": Metric(T("photo width", "사진 너비"), "count"),
+    "kernel_size": Metric(T("kernel size", "커널 크기"), "count"),
+    "torch_out_h": Metric(T("output height (PyTorch)", "출력 높이 (PyTorch)"), "count"),
+    "torch_out_w": Metric(T("output width (PyTorch)", "출력 너비 (PyTorch)"), "count"),
+}
 
 
 def _pct(value: float) -> str:

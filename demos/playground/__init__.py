@@ -88,6 +88,7 @@ DEMO = Demo(
     live=figures.LIVE,
     figures=figures.figures,
     summary=figures.summary,
+    metric_names=figures.METRICS,
     engine=Engine("demos.playground.engine"),
     live_picture=figures.live_picture,
     bench_extra=bench_extra,

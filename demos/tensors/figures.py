@@ -10,7 +10,7 @@ from typing import Any, Mapping
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from demos.framework import LiveChart, Result, T, Value
+from demos.framework import T, LiveChart, Metric, Result, Value
 from demos.plots import PALETTE, log_axis, style
 
 READ, UNREAD, LEAF, OP, ROOT = PALETTE[0], "#E6E6E6", PALETTE[1], PALETTE[5], PALETTE[2]
@@ -52,6 +52,26 @@ LIVE = LiveChart(
     log_y=True,
     names={"error": T("|autograd − finite difference|", "|autograd − 유한 차분|")},
 )
+
+# What the page and the predictions call each measured number.
+METRICS = {
+    "view_error": Metric(T("view() raised an error", "view()가 오류를 냄"), "flag"),
+    "shares_storage": Metric(T("result shares x's storage", "결과가 x의 스토리지를 공유함"), "flag"),
+    "graph_nodes": Metric(T("nodes in the graph", "그래프의 노드 수"), "count"),
+    "graph_edges": Metric(T("edges in the graph", "그래프의 간선 수"), "count"),
+    "leaf_nodes": Metric(T("leaf tensors", "리프 텐서 수"), "count"),
+    "max_abs_error": Metric(T("largest absolute error", "가장 큰 절대 오차")),
+    "max_rel_error": Metric(T("largest relative error", "가장 큰 상대 오차")),
+    "gradcheck_passed": Metric(T("gradcheck passed", "gradcheck 통과"), "flag"),
+    "probes": Metric(T("finite-difference probes", "탐침 수"), "count"),
+    "accumulated_ratio": Metric(T(".grad after two backward calls, over one", "backward 두 번 뒤 .grad / 한 번 뒤")),
+    "no_grad_requires_grad": Metric(T("result under no_grad requires grad", "no_grad 아래 결과의 requires_grad"), "flag"),
+    "is_contiguous": Metric(T("result is contiguous", "결과가 연속 텐서임"), "flag"),
+    "storage_offset": Metric(T("storage offset", "스토리지 오프셋"), "count"),
+    "elements": Metric(T("elements of the result", "결과의 원소 수"), "count"),
+    "storage_elements": Metric(T("elements of its storage", "스토리지의 원소 수"), "count"),
+    **{f"stride_{d}": Metric(T(f"stride of dimension {d}", f"{d}번 차원의 stride"), "count") for d in range(4)},
+}
 
 
 def _tuple(values: list) -> str:

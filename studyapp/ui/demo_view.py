@@ -159,7 +159,10 @@ def render_result(demo, run) -> None:
     for i, fig in enumerate(demo.figures(run.result, here)):
         st.plotly_chart(fig, key=f"fig-{demo.id}-{i}", width="stretch")
     with st.expander(t("metrics")):
-        st.dataframe({"metric": list(run.result.metrics), "value": list(run.result.metrics.values())},
+        metrics = run.result.metrics
+        st.dataframe({t("metric_name"): [demo.metric(key).name(here) for key in metrics],
+                      t("metric_value"): [demo.metric(key).value(value, here) for key, value in metrics.items()],
+                      t("metric_key"): list(metrics)},
                      hide_index=True, width="stretch")
 
 

@@ -44,6 +44,9 @@ STRINGS: dict[str, str] = {
     "trained_on": "Trained on {device} in {seconds:.2f} s",
     "from_cache": "(same settings as before: result reused)",
     "metrics": "All measured numbers",
+    "metric_name": "Measured",
+    "metric_value": "Value",
+    "metric_key": "Key (studyapp demo run --json)",
     "show_code": "Show this demo's PyTorch code",
     "code_caption": (
         "The demo's lesson: {lines} lines of plain PyTorch. Saved as {file}, `python {file}` runs it on "
@@ -188,6 +191,8 @@ STRINGS: dict[str, str] = {
     "choose_answer_first": "Choose an answer first.",
     "true": "True",
     "false": "False",
+    "setting_on": "on",
+    "setting_off": "off",
     "choose_true_or_false_first": "Choose true or false first.",
     "step_used_twice": "Each step may appear only once.",
     "choose_a_match": "Choose a match",
