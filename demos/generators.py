@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from typing import Callable
 
 from demos import conv_shapes
+from studyapp.text import Text
 
 
 class GeneratorError(ValueError):
@@ -361,3 +362,71 @@ GENERATORS.update({
                   "batches per epoch of a DataLoader"),
     )
 })
+
+
+# --- what the learner reads -------------------------------------------------------------------
+# A numeric question shows the values drawn for each attempt ("input size = 12"): each
+# parameter's name in both languages. A parameter missing here shows as its name in the code.
+PARAM_NAMES: dict[str, Text] = {
+    "in_size": Text("input size", "입력 크기"),
+    "kernel": Text("kernel size", "커널 크기"),
+    "stride": Text("stride", "스트라이드"),
+    "padding": Text("padding", "패딩"),
+    "in_channels": Text("input channels", "입력 채널 수"),
+    "out_channels": Text("output channels", "출력 채널 수"),
+    "bias": Text("bias", "편향"),
+    "in_features": Text("input features", "입력 특성 수"),
+    "out_features": Text("output features", "출력 특성 수"),
+    "inputs": Text("inputs", "입력 수"),
+    "hidden": Text("hidden units per layer", "층당 은닉 유닛 수"),
+    "outputs": Text("outputs", "출력 수"),
+    "hidden_layers": Text("hidden layers", "은닉층 수"),
+    "input_size": Text("input size", "입력 크기"),
+    "hidden_size": Text("hidden size", "은닉 상태 크기"),
+    "p": Text("dropout rate p", "드롭아웃 비율 p"),
+    "activation": Text("activation", "활성값"),
+    "weight": Text("weight", "가중치"),
+    "grad": Text("gradient", "기울기"),
+    "lr": Text("learning rate", "학습률"),
+    "weight_decay": Text("weight decay", "가중치 감쇠"),
+    **{f"a{k}": Text(f"fold {k} score", f"폴드 {k} 점수") for k in range(1, 6)},
+    "unbiased": Text("unbiased (divide by K − 1)", "불편 추정 (K − 1로 나눔)"),
+    "images": Text("images", "이미지 수"),
+    "folds": Text("folds", "폴드 수"),
+    "validation": Text("count the validation fold", "검증 폴드를 셈"),
+    "outer_folds": Text("outer folds", "바깥 폴드 수"),
+    "inner_folds": Text("inner folds", "안쪽 폴드 수"),
+    "settings": Text("settings tried", "시도할 설정 수"),
+    "refit": Text("refit on the whole training part", "훈련 부분 전체로 다시 학습"),
+    "trials": Text("trials", "시도 수"),
+    "top_percent": Text("best share of the space (%)", "공간에서 가장 좋은 비율 (%)"),
+    "configs": Text("configurations", "설정 수"),
+    "min_epochs": Text("epochs in the first rung", "첫 단계의 에포크 수"),
+    "keep_one_in": Text("keep one in", "남기는 비율 (n개 중 1개)"),
+    "rungs": Text("rungs", "단계 수"),
+    "resume": Text("resume survivors", "살아남은 설정 이어서 학습"),
+    "separable": Text("depthwise separable", "깊이별 분리"),
+    "size": Text("image size", "이미지 크기"),
+    "d0": Text("size of dimension 0", "0번 차원의 크기"),
+    "d1": Text("size of dimension 1", "1번 차원의 크기"),
+    "d2": Text("size of dimension 2", "2번 차원의 크기"),
+    "dim": Text("dimension", "차원"),
+    "rows": Text("rows", "행 수"),
+    "cols": Text("columns", "열 수"),
+    "start_row": Text("first row", "시작 행"),
+    "start_col": Text("first column", "시작 열"),
+    "i": Text("row i", "행 i"),
+    "j": Text("column j", "열 j"),
+    "transposed": Text("transposed", "전치함"),
+    "value": Text("value of x", "x의 값"),
+    "power": Text("power", "거듭제곱 지수"),
+    "calls": Text("backward calls", "backward 호출 수"),
+    "samples": Text("samples", "샘플 수"),
+    "batch_size": Text("batch size", "배치 크기"),
+    "drop_last": Text("drop the short last batch (drop_last)", "모자란 마지막 배치 버림 (drop_last)"),
+}
+
+
+def param_name(name: str) -> Text:
+    """A generator parameter's name on screen; its name in the code when it has none."""
+    return PARAM_NAMES.get(name) or Text(name, name)

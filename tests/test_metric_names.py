@@ -104,3 +104,22 @@ def test_a_korean_prediction_shows_its_outcomes_and_measurement_in_words(monkeyp
     assert "데모가 측정한 값 — 규제 없음 훈련-검증 정확도 차이: " in text and "%p" in text
     assert "규제 없음 훈련-검증 정확도 차이 ≥ 30%p" in text  # an outcome's condition
     assert "plain_acc_gap" not in text  # no metric key in place of words
+
+
+def test_every_generator_parameter_has_a_name_in_both_languages():
+    """A numeric question shows the values drawn for each attempt by name, not by code."""
+    from demos.generators import GENERATORS, PARAM_NAMES
+
+    params = {p for g in GENERATORS.values() for p in g.params}
+    assert len(params) > 30
+    assert sorted(p for p in params if p not in PARAM_NAMES) == []
+    assert [p for p, name in PARAM_NAMES.items() if not (name.en.strip() and name.ko.strip()) or name.ko == p] == []
+
+
+def test_a_korean_numeric_question_names_its_drawn_values(monkeypatch):
+    at = quiz_page(monkeypatch, lang="ko")
+    at, session = start(at, topics=["cnn"], types=["numeric"], count=3)
+    shown = [c.value for c in at.caption if "이번 문제에 뽑힌 값" in c.value]
+    assert shown, page_text(at)
+    assert "in_size" not in shown[0] and "in_channels" not in shown[0] and "kernel" not in shown[0]
+    assert any(word in shown[0] for word in ("커널 크기", "입력 채널 수", "입력 크기"))

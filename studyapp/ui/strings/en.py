@@ -191,6 +191,8 @@ STRINGS: dict[str, str] = {
     "choose_answer_first": "Choose an answer first.",
     "true": "True",
     "false": "False",
+    "yes": "yes",
+    "no": "no",
     "setting_on": "on",
     "setting_off": "off",
     "choose_true_or_false_first": "Choose true or false first.",

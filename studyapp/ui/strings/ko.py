@@ -184,6 +184,8 @@ STRINGS: dict[str, str] = {
     "choose_answer_first": "먼저 답을 고르세요.",
     "true": "참",
     "false": "거짓",
+    "yes": "예",
+    "no": "아니요",
     "setting_on": "켬",
     "setting_off": "끔",
     "choose_true_or_false_first": "먼저 참 또는 거짓을 고르세요.",
