@@ -24,13 +24,18 @@ class Card(Strict):
     id: Id
     term: Text
     definition: Text
-    formula: str | None = Field(None, description="LaTeX, without surrounding $ signs")
+    formula: str | Text | None = Field(
+        None, description="LaTeX, without surrounding $ signs; {en, ko} when it holds words (\\text{...})")
     example: Text | None = None
     field: Text | None = Field(None, description="Where the term belongs, e.g. machine learning")
     pitfalls: list[Text] = []
     confused_with: list[Confusion] = []
     reversible: bool = Field(False, description="Also quiz definition -> term as a flashcard")
     tags: list[Id] = []
+
+    def formula_in(self, lang: str) -> str | None:
+        """The formula as a learner of `lang` reads it (its words translated)."""
+        return self.formula.get(lang) if isinstance(self.formula, Text) else self.formula
 
 
 class Topic(Strict):

@@ -29,7 +29,7 @@ def details(card: Card, terms: Mapping[str, Text], *, pitfalls: bool = True) -> 
     the terms it is often confused with (`terms`: card id -> term)."""
     here = lang()
     if card.formula:
-        st.latex(card.formula)
+        st.latex(card.formula_in(here))
     if card.example:
         st.markdown(f"**{t('example')}:** {card.example.get(here)}")
     if pitfalls and card.pitfalls:
