@@ -19,6 +19,8 @@ def render_card(card: Card, content: Content) -> None:
         caption = card.term.other(here)
         if card.field:
             caption += f" · {t('field')}: {card.field.get(here)}"
+        if card.aliases:
+            caption += f" · {t('also_called')}: {', '.join(card.alias_texts())}"
         st.caption(caption)
         st.markdown(card.definition.get(here))
         details(card, {c.id: c.term for c in content.cards()} if card.confused_with else {})

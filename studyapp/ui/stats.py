@@ -13,6 +13,14 @@ from studyapp.ui.i18n import lang, t
 from studyapp.ui.session import get_store, require_profile
 
 LAYOUT = {"margin": {"t": 40, "b": 30, "l": 40, "r": 10}, "height": 260}
+# Plotly's toolbar speaks only English (its tooltips): these small charts do without it.
+CONFIG = {"displayModeBar": False}
+
+
+def date_axis(fig: go.Figure) -> go.Figure:
+    """Dates on the x axis written the learner's way (Korean: 3월 5일), ticks and hovers alike."""
+    fig.update_xaxes(type="date", tickformat=t("date_tick"), hoverformat=t("date_hover"))
+    return fig
 
 
 def calendar_figure(cal: stats.Calendar) -> go.Figure:
@@ -22,14 +30,14 @@ def calendar_figure(cal: stats.Calendar) -> go.Figure:
         hovertemplate=t("chart_reviews_hover") + "<extra></extra>",
     ))
     fig.update_layout(title=t("chart_reviews_title"), yaxis={"autorange": "reversed"}, **LAYOUT)
-    return fig
+    return date_axis(fig)
 
 
 def forecast_figure(days: list) -> go.Figure:
     fig = go.Figure(go.Bar(x=[d.isoformat() for d, _ in days], y=[n for _, n in days],
                            marker_color="#4c78a8", name=t("chart_due")))
     fig.update_layout(title=t("chart_due_title"), yaxis_title=t("chart_cards"), **LAYOUT)
-    return fig
+    return date_axis(fig)
 
 
 def retention_figure(weeks: list[stats.WeekRetention], target: float) -> go.Figure:
@@ -43,7 +51,7 @@ def retention_figure(weeks: list[stats.WeekRetention], target: float) -> go.Figu
         fig.add_annotation(text=t("chart_no_recall_tests"), xref="paper", yref="paper", x=0.5, y=0.5, showarrow=False)
         fig.update_xaxes(visible=False)
     fig.update_layout(title=t("chart_retention_title"), yaxis={"range": [0, 1], "tickformat": ".0%"}, **LAYOUT)
-    return fig
+    return date_axis(fig) if weeks else fig
 
 
 def mastery_figure(topics: list[stats.TopicMastery], titles: dict[str, str]) -> go.Figure:
@@ -78,15 +86,15 @@ def render() -> None:
 
     if not report.reviews:
         st.info(t("no_reviews_yet"))
-    st.plotly_chart(calendar_figure(report.calendar()), key="stats-calendar", width="stretch")
+    st.plotly_chart(calendar_figure(report.calendar()), key="stats-calendar", width="stretch", config=CONFIG)
     left, right = st.columns(2)
     with left:
-        st.plotly_chart(forecast_figure(report.forecast()), key="stats-forecast", width="stretch")
+        st.plotly_chart(forecast_figure(report.forecast()), key="stats-forecast", width="stretch", config=CONFIG)
     with right:
         st.plotly_chart(retention_figure(report.weekly_retention(), report.study.settings.desired_retention),
-                        key="stats-retention", width="stretch")
+                        key="stats-retention", width="stretch", config=CONFIG)
     titles = {tp.id: tp.title.get(lang()) for tp in content.topics}
-    st.plotly_chart(mastery_figure(report.mastery(), titles), key="stats-mastery", width="stretch")
+    st.plotly_chart(mastery_figure(report.mastery(), titles), key="stats-mastery", width="stretch", config=CONFIG)
 
     removed = report.removed()
     if removed:

@@ -65,6 +65,10 @@ STRINGS: dict[str, str] = {
     "search": "Search terms in English or Korean",
     "n_terms": "{n} terms",
     "no_match": "No term matches “{query}”.",
+    "first_n": "the best {n} shown",
+    "open_card_in_topic": "Open this card in “{title}”",
+    "searched_card": "The card you looked up",
+    "also_called": "also called",
     "topic": "Topic",
 
     # Profiles (sidebar)
@@ -142,6 +146,8 @@ STRINGS: dict[str, str] = {
     "weekdays": "Mon Tue Wed Thu Fri Sat Sun",  # Monday first, split at spaces
     "chart_reviews": "reviews",
     "chart_reviews_hover": "week of %{x}, %{y}: %{z} reviews",
+    "date_tick": "%b %-d",
+    "date_hover": "%b %-d, %Y",
     "chart_reviews_title": "Reviews per day",
     "chart_due": "cards due",
     "chart_due_title": "Cards due in the next 30 days",

@@ -59,6 +59,10 @@ STRINGS: dict[str, str] = {
     "search": "영어 또는 한국어로 용어 검색",
     "n_terms": "용어 {n}개",
     "no_match": "“{query}”와 일치하는 용어가 없습니다.",
+    "first_n": "상위 {n}개 표시",
+    "open_card_in_topic": "“{title}”에서 이 카드 보기",
+    "searched_card": "찾아본 카드",
+    "also_called": "다른 이름",
     "topic": "주제",
 
     # Profiles (sidebar)
@@ -135,12 +139,14 @@ STRINGS: dict[str, str] = {
     "same_in_terminal": "터미널에서 같은 수치 보기: `studyapp stats --json`",
     "weekdays": "월 화 수 목 금 토 일",  # Monday first, split at spaces
     "chart_reviews": "복습",
-    "chart_reviews_hover": "%{x} 주 %{y}요일: 복습 %{z}건",
+    "chart_reviews_hover": "%{x}에 시작하는 주, %{y}요일: 복습 %{z}건",
+    "date_tick": "%-m월 %-d일",
+    "date_hover": "%Y년 %-m월 %-d일",
     "chart_reviews_title": "날짜별 복습 수",
     "chart_due": "복습 예정",
     "chart_due_title": "앞으로 30일간 복습할 카드",
     "chart_cards": "카드",
-    "chart_retention_hover": "%{x} 주: 복습 %{customdata}건 중 %{y:.0%}",
+    "chart_retention_hover": "%{x}에 시작하는 주: 복습 %{customdata}건 중 %{y:.0%}",
     "chart_retention": "실제 기억률",
     "chart_desired": "목표",
     "chart_no_recall_tests": "아직 익힌 카드의 복습이 없습니다",
