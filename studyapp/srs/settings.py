@@ -16,6 +16,7 @@ class Settings:
     desired_retention: float = 0.9  # the recall probability at which a card comes due
     new_per_day: int = 20  # new cards introduced per UTC day
     include_reversed: bool = True  # also study definition -> term for cards marked reversible
+    term_cards: bool = False  # also study Korean term -> English term and back (Korean learners)
     parameters: tuple[float, ...] | None = None  # FSRS weights fitted to this learner; None = defaults
     optimized_on: int = 0  # how many reviews the fitted weights were learned from
     extra: dict[str, Any] = field(default_factory=dict, compare=False)  # keys we don't know: kept, not lost
@@ -53,7 +54,7 @@ class Settings:
             try:
                 if key == "parameters":
                     value = None if value is None else tuple(float(x) for x in value)
-                elif key == "include_reversed":
+                elif key in ("include_reversed", "term_cards"):
                     value = bool(value)
                 elif key in ("new_per_day", "optimized_on"):
                     value = int(value)
