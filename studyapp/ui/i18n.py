@@ -14,7 +14,8 @@ import streamlit as st
 
 from studyapp.ui.strings import CATALOGUES
 
-LANG_KEY = "lang"  # the switch's key, its session-state slot and the URL's query parameter
+LANG_KEY = "lang"  # the language: a plain session-state value, and the URL's query parameter
+SWITCH_KEY = "lang-switch"  # the sidebar switch's own state
 CHANGED_KEY = "lang-changed"  # set by the switch for the one run that follows a change
 LANGUAGE_NAMES = {"en": "English", "ko": "한국어"}
 
@@ -44,6 +45,7 @@ def link_params() -> dict[str, str]:
 
 
 def _changed() -> None:
+    st.session_state[LANG_KEY] = st.session_state[SWITCH_KEY]
     st.session_state[CHANGED_KEY] = True
 
 
@@ -58,15 +60,20 @@ def language_switch() -> None:
     A session starts in the language its URL names (a deep link, a reload); after that the
     switch decides, and every run writes it back to the URL, since moving to another page
     drops the query string.
+
+    The language is kept apart from the switch's widget state: Streamlit drops every widget's
+    state when a page is switched to from code (see navigation.stay_on_page), and the
+    language must survive that.
     """
     if LANG_KEY not in st.session_state:  # the session's first run
         asked = st.query_params.get(LANG_KEY)
         st.session_state[LANG_KEY] = asked if asked in LANGUAGE_NAMES else "en"
+    st.session_state[SWITCH_KEY] = lang()
     st.sidebar.radio(
         "Language / 언어",
         options=list(LANGUAGE_NAMES),
         format_func=LANGUAGE_NAMES.__getitem__,
-        key=LANG_KEY,
+        key=SWITCH_KEY,
         horizontal=True,
         on_change=_changed,
     )
