@@ -73,7 +73,7 @@ def summary(m: Mapping[str, float], settings: Mapping[str, Value]) -> T:
     # A model that stays near 10% (guessing) has not learned: say so rather than compare it.
     stuck = [name for key, name in MODELS.items() if m[f"{key}_test_acc"] < 0.5]
     hint = (T(f" The {' and the '.join(stuck)} barely learned: try a smaller learning rate or more steps.",
-              f" {' 및 '.join(stuck)}은 거의 학습하지 못했습니다. 학습률을 낮추거나 스텝을 늘려 보세요.")
+              f" {' 및 '.join(stuck)}은 거의 학습하지 못했습니다. 학습률을 낮추거나 스텝을 늘려 보십시오.")
             if stuck else T("", ""))
     _, ok = photo_formula(m, int(settings["stride"]), int(settings["padding"]))
     out = f"{int(m['torch_out_h'])}×{int(m['torch_out_w'])}"

@@ -79,7 +79,7 @@ def summary(m: Mapping[str, float], settings: Mapping[str, Value]) -> T:
         en = ", ".join(f"{setup_label(n).en} at step {s}" for n, s in diverged)
         ko = ", ".join(f"{setup_label(n).ko} {s}단계" for n, s in diverged)
         text = T(f"{text.en} Diverged (the loss stopped being a number; lower the learning rate): {en}.",
-                 f"{text.ko} 발산(손실이 더 이상 수가 아님, 학습률을 낮추세요): {ko}.")
+                 f"{text.ko} 발산(손실이 더 이상 수가 아님, 학습률을 낮추십시오): {ko}.")
     return text
 
 

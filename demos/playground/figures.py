@@ -45,7 +45,7 @@ def summary(m: Mapping[str, float], settings: Mapping[str, Value]) -> T:
             f"Training diverged at epoch {diverged}: the loss became infinite or NaN. "
             f"Try a learning rate smaller than {settings['lr']:g}.",
             f"{diverged} 에포크에서 학습이 발산했습니다. 손실이 무한대나 NaN이 되었습니다. "
-            f"학습률을 {settings['lr']:g}보다 작게 해 보세요.",
+            f"학습률을 {settings['lr']:g}보다 작게 해 보십시오.",
         )
     layers, width = int(settings["hidden_layers"]), int(settings["width"])
     act = ACTIVATION_NAMES[str(settings["activation"])]

@@ -34,7 +34,7 @@ OPERATIONS = {
     "transpose-reshape": T("x.transpose(-2, -1).reshape(-1): flatten with reshape (copy)",
                            "x.transpose(-2, -1).reshape(-1): reshape로 펼치기 (복사)"),
     "contiguous": T("x.transpose(-2, -1).contiguous(): lay the transpose out (copy)",
-                    "x.transpose(-2, -1).contiguous(): 전치를 새로 배치 (복사)"),
+                    "x.transpose(-2, -1).contiguous(): 전치를 새 메모리에 늘어놓기 (복사)"),
     "to-float32": T("x.to(torch.float32): another dtype (copy)",
                     "x.to(torch.float32): 다른 자료형 (복사)"),
 }
@@ -201,7 +201,7 @@ def _table(result: Result, lang: str) -> go.Figure:
                "align": "left", "font": {"size": 15}, "height": 30}))
     label = OPERATIONS.get(str(result.data.get("operation", "")), T("", ""))
     return style(fig, height=110 + 30 * 7, legend_below=False,
-                 title=T(f"Layout computed by torch: {label.en}", f"torch가 계산한 배치: {label.ko}")(lang))
+                 title=T(f"Layout computed by torch: {label.en}", f"torch가 계산한 메모리 레이아웃: {label.ko}")(lang))
 
 
 def _positions(nodes: dict, edges: list) -> dict[Any, tuple[float, float]]:

@@ -129,7 +129,7 @@ class PredictThenRun(QuestionBase):
 
     label: ClassVar[Text] = Text("Predict, then run", "예측 후 실행")
     hint: ClassVar[Text] = Text("Make your prediction; then the demo runs and its own measurement decides.",
-                                "예측을 고르세요. 그다음 데모가 실행되고, 데모가 측정한 값으로 채점합니다.")
+                                "예측을 고르십시오. 그다음 데모가 실행되고, 데모가 측정한 값으로 채점합니다.")
     position: ClassVar[int] = 90
     fast_seconds: ClassVar[float | None] = None  # a prediction is a judgement, not recall: never Easy
 

@@ -15,7 +15,7 @@ STRINGS: dict[str, str] = {
     "content_errors": "일부 콘텐츠 파일에 오류가 있어 건너뛰었습니다. 나머지 주제는 정상입니다:",
 
     # Home
-    "home_intro": "각 주제에는 용어를 설명하는 카드와 개념이 실제로 일어나는 모습을 보여 주는 PyTorch 실시간 데모가 있습니다. 주제를 골라 시작하세요.",
+    "home_intro": "각 주제에는 용어를 설명하는 카드와 개념이 실제로 일어나는 모습을 보여 주는 PyTorch 실시간 데모가 있습니다. 주제를 골라 시작하십시오.",
     "n_cards": "카드 {n}장",
     "n_questions": "문제 {n}개",
     "n_demos": "실시간 데모 {n}개",
@@ -67,13 +67,13 @@ STRINGS: dict[str, str] = {
 
     # Profiles (sidebar)
     "profile": "프로필",
-    "choose_your_profile": "프로필을 고르세요",
+    "choose_your_profile": "프로필을 고르십시오",
     "profiles": "프로필 관리",
     "lock_profile": "이 프로필 잠그기",
     "pin_for": "{name}의 PIN",
     "unlock": "잠금 해제",
     "wrong_pin": "PIN이 틀렸습니다.",
-    "too_many_wrong_pins": "PIN을 여러 번 틀렸습니다. {wait:.0f}초 뒤에 다시 시도하세요.",
+    "too_many_wrong_pins": "PIN을 여러 번 틀렸습니다. {wait:.0f}초 뒤에 다시 시도하십시오.",
     "name": "이름",
     "pin_optional": "PIN (선택, 4자 이상)",
     "create_profile": "프로필 만들기",
@@ -82,7 +82,7 @@ STRINGS: dict[str, str] = {
     "set_pin": "PIN 설정",
     "pin_saved": "PIN을 저장했습니다.",
     "database_cannot_open": "진도 데이터베이스를 열 수 없습니다: {error}",
-    "choose_profile_to_study": "학습하려면 사이드바에서 프로필을 고르세요 (PIN이 있으면 PIN도 입력하세요).",
+    "choose_profile_to_study": "학습하려면 사이드바에서 프로필을 고르십시오 (PIN이 있으면 PIN도 입력하십시오).",
     "not_saved_because": "진도가 저장되지 않습니다: {error}",
 
     # Flashcards
@@ -91,7 +91,7 @@ STRINGS: dict[str, str] = {
     "undo_last_rating": "마지막 평가 취소",
     "last_rating_undone": "마지막 평가를 취소했습니다.",
     "show_answer": "정답 보기",
-    "which_term": "어떤 용어일까요?",
+    "which_term": "어떤 용어입니까?",
     "reversed": "역방향",
     "new_card": "새 카드",
     "state_learning": "학습 중",
@@ -105,7 +105,7 @@ STRINGS: dict[str, str] = {
     "intervals_note": "간격은 답마다 FSRS가 잡은 다음 복습 시점이며, 실제 날짜는 하루쯤 달라질 수 있습니다.",
     "review_keys": "단축키: Space 정답 보기 · 1 다시 · 2 어려움 · 3 알맞음 · 4 쉬움 · U 취소",
     "no_flashcards": "이 주제들에는 플래시카드가 없습니다.",
-    "nothing_to_review": "지금 복습할 카드가 없습니다. 잘하셨어요!",
+    "nothing_to_review": "지금 복습할 카드가 없습니다. 잘하셨습니다!",
     "next_card_due": "다음 카드는 **{wait}** 뒤({at})에 돌아옵니다.",
     "new_cards_done": "오늘의 새 카드를 다 봤습니다. 새 카드 **{n}**장이 다음 날들을 기다립니다.",
     "learn_more_new": "오늘 새 카드 {n}장 더 배우기",
@@ -161,7 +161,7 @@ STRINGS: dict[str, str] = {
 
     # Quiz: choosing a quiz
     "quiz_intro": (
-        "스스로 점검해 보세요. **연습**은 답할 때마다 바로 설명해 주고, **시험**은 피드백을 끝에 모아 보여 주며 제한 시간을 둘 수 있습니다. **헷갈리는 개념 훈련**은"
+        "스스로 점검해 보십시오. **연습**은 답할 때마다 바로 설명해 주고, **시험**은 피드백을 끝에 모아 보여 주며 제한 시간을 둘 수 있습니다. **헷갈리는 개념 훈련**은"
         " 서로 혼동하기 쉬운 개념을 나란히 묻습니다."
     ),
     "quiz_no_topics": "불러온 주제가 없어 낼 문제가 없습니다.",
@@ -174,7 +174,7 @@ STRINGS: dict[str, str] = {
     "time_limit_minutes": "제한 시간(분, 시험 방식; 0 = 없음)",
     "questions_match": "조건에 맞는 문제가 {n}개 있습니다.",
     "start_quiz": "퀴즈 시작",
-    "choose_topic_and_type": "문제가 있는 주제와 문제 유형을 하나 이상 고르세요.",
+    "choose_topic_and_type": "문제가 있는 주제와 문제 유형을 하나 이상 고르십시오.",
     "no_questions_match": "조건에 맞는 문제가 없습니다.",
 
     # Quiz: answering
@@ -193,20 +193,20 @@ STRINGS: dict[str, str] = {
     "running_the_demo": "데모 실행 중…",
     "demo_could_not_run": "데모를 실행할 수 없습니다: {error}",
     "your_answer": "내 답",
-    "choose_answer_first": "먼저 답을 고르세요.",
+    "choose_answer_first": "먼저 답을 고르십시오.",
     "true": "참",
     "false": "거짓",
     "yes": "예",
     "no": "아니요",
     "setting_on": "켬",
     "setting_off": "끔",
-    "choose_true_or_false_first": "먼저 참 또는 거짓을 고르세요.",
+    "choose_true_or_false_first": "먼저 참 또는 거짓을 고르십시오.",
     "step_used_twice": "각 단계는 한 번씩만 쓸 수 있습니다.",
-    "choose_a_match": "짝을 고르세요",
-    "choose_every_match": "모든 항목의 짝을 고르세요.",
-    "type_an_answer_first": "먼저 답을 입력하세요.",
+    "choose_a_match": "짝을 고르십시오",
+    "choose_every_match": "모든 항목의 짝을 고르십시오.",
+    "type_an_answer_first": "먼저 답을 입력하십시오.",
     "drawn_for_this_attempt": "이번 문제에 뽑힌 값: {shown}",
-    "enter_a_number_first": "먼저 숫자를 입력하세요.",
+    "enter_a_number_first": "먼저 숫자를 입력하십시오.",
 
     # Quiz: feedback
     "correct": "정답입니다!",
@@ -222,7 +222,7 @@ STRINGS: dict[str, str] = {
     "you_chose": "내 답",
     "see_the_results": "결과 보기",
     "next_question": "다음 문제",
-    "not_saved_no_profile": "진도가 저장되지 않습니다: 선택된 프로필이 없습니다 (사이드바에서 고르세요).",
+    "not_saved_no_profile": "진도가 저장되지 않습니다: 선택된 프로필이 없습니다 (사이드바에서 고르십시오).",
     "answers_saved": ":material/cloud_done: 답 {saved}개를 저장했고, 카드 {rated}장의 복습 일정을 갱신했습니다.",
 
     # Quiz: results
