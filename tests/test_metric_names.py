@@ -123,3 +123,31 @@ def test_a_korean_numeric_question_names_its_drawn_values(monkeypatch):
     assert shown, page_text(at)
     assert "in_size" not in shown[0] and "in_channels" not in shown[0] and "kernel" not in shown[0]
     assert any(word in shown[0] for word in ("커널 크기", "입력 채널 수", "입력 크기"))
+
+
+def test_every_demo_names_its_metrics():
+    """Fast and without running anything: a demo with no names at all (one merged without
+    them) shows raw keys like `cnn_test_acc 0.961` to its learners."""
+    unnamed = [demo_id for demo_id in REGISTRY if not get_demo(demo_id).metric_names]
+    assert unnamed == []
+    badly = [f"{demo_id}.{key}" for demo_id in REGISTRY for key, metric in get_demo(demo_id).metric_names.items()
+             if not named(metric, key)]
+    assert badly == []
+
+
+def test_every_metric_a_demos_figures_read_by_its_key_is_named():
+    """The metrics a demo's figures and summary read (`m["test_acc"]`) are the ones it reports."""
+    import importlib
+    import inspect
+    import re
+
+    missing, checked = [], 0
+    for demo_id, module in REGISTRY.items():
+        try:
+            figures = importlib.import_module(f"{module}.figures")
+        except ModuleNotFoundError:
+            continue
+        keys = set(re.findall(r"""\bm(?:etrics)?\[["'](\w+)["']\]""", inspect.getsource(figures)))
+        missing += [f"{demo_id}.{key}" for key in sorted(keys) if key not in get_demo(demo_id).metric_names]
+        checked += len(keys)
+    assert missing == [] and checked > 40
