@@ -93,6 +93,7 @@ STRINGS: dict[str, str] = {
 
     # Flashcards
     "review_topics": "Topics (none chosen = all)",
+    "all_topics": "All topics",
     "review_progress": "{done} done · {left} left ({due} due, {new} new)",
     "undo_last_rating": "Undo last rating",
     "last_rating_undone": "Last rating undone.",
@@ -177,6 +178,7 @@ STRINGS: dict[str, str] = {
     "exam": "Exam",
     "confusables_drill": "Confusables drill",
     "question_types": "Question types",
+    "choose_one_or_more": "Choose one or more",
     "number_of_questions": "Number of questions",
     "time_limit_minutes": "Time limit in minutes (exam; 0 = none)",
     "questions_match": "{n} questions match these choices.",

@@ -87,6 +87,7 @@ STRINGS: dict[str, str] = {
 
     # Flashcards
     "review_topics": "주제 (선택 안 하면 전체)",
+    "all_topics": "모든 주제",
     "review_progress": "{done}장 완료 · {left}장 남음 (복습 {due}, 새 카드 {new})",
     "undo_last_rating": "마지막 평가 취소",
     "last_rating_undone": "마지막 평가를 취소했습니다.",
@@ -170,6 +171,7 @@ STRINGS: dict[str, str] = {
     "exam": "시험",
     "confusables_drill": "헷갈리는 개념 훈련",
     "question_types": "문제 유형",
+    "choose_one_or_more": "하나 이상 고르십시오",
     "number_of_questions": "문제 수",
     "time_limit_minutes": "제한 시간(분, 시험 방식; 0 = 없음)",
     "questions_match": "조건에 맞는 문제가 {n}개 있습니다.",
