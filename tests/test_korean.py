@@ -64,7 +64,7 @@ def test_the_scan_sees_every_kind_of_korean_text():
 # --- the formal register ---------------------------------------------------------------------
 
 # 해요체 ends a sentence in 요 (고르세요, 무엇일까요?, 잘하셨어요!); 합니다체 in 니다/니까/십시오.
-HAEYO = re.compile(r"[가-힣]*[가-힣]요(?=$|[\s.?!,)\"'」:;…])", re.M)
+HAEYO = re.compile(r"[가-힣]*[가-힣]요(?=$|[\s.?!,)\"'」:;…])", re.MULTILINE)
 NOUNS_IN_YO = {"필요", "중요", "주요", "수요", "개요", "불필요", "아니요"}  # words, not endings ("아니요": no)
 
 
@@ -207,3 +207,36 @@ def test_statistics_dates_are_written_the_korean_way(monkeypatch):
     at = open_page(make_app(monkeypatch, lang="en"), "stats")
     assert json.loads(at.get("plotly_chart")[1].proto.spec)["layout"]["xaxis"]["tickformat"] == "%b %-d"
 
+
+
+# --- Streamlit's and Plotly's own words, where configuration reaches them -----------------------------
+
+
+def test_plotlys_own_words_on_a_chart_are_korean(monkeypatch):
+    import json
+
+    at = open_page(make_app(monkeypatch, lang="ko"), "stats")
+    configs = [json.loads(chart.proto.config) for chart in at.get("plotly_chart")]
+    assert len(configs) >= 3
+    for config in configs:
+        assert config["locale"] == "ko" and config["displayModeBar"] is False
+        assert config["locales"]["ko"]["dictionary"]["Zoom in"] == "확대"
+        assert config["locales"]["ko"]["format"]["shortMonths"][2] == "3월"
+    at = open_page(make_app(monkeypatch, lang="en"), "stats")
+    assert all("locale" not in json.loads(chart.proto.config) for chart in at.get("plotly_chart"))
+
+
+def test_plotlys_korean_words_are_formal_and_every_tip_is_translated():
+    from studyapp.ui.strings.ko import PLOTLY
+
+    words = PLOTLY["dictionary"]
+    assert all(HAEYO.search(text) is None and text != english for english, text in words.items())
+    assert {"Zoom", "Pan", "Autoscale", "Reset axes", "Download plot as a png"} <= set(words)
+
+
+def test_empty_pickers_speak_korean_instead_of_streamlits_choose_options(monkeypatch):
+    at = open_page(make_app(monkeypatch, lang="ko"), "quiz")
+    assert at.multiselect(key="quiz-topics").proto.placeholder == "하나 이상 고르십시오"
+    assert at.multiselect(key="quiz-types").proto.placeholder == "하나 이상 고르십시오"
+    at = open_page(make_app(monkeypatch, lang="ko"), "review")
+    assert at.multiselect(key="review-topics").proto.placeholder == "모든 주제"  # none chosen: every topic

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from studyapp.ui.strings import CATALOGUES
+from studyapp.ui.strings import CATALOGUES, PLOTLY_LOCALES
 
 LANG_KEY = "lang"  # the language: a plain session-state value, and the URL's query parameter
 SWITCH_KEY = "lang-switch"  # the sidebar switch's own state
@@ -35,6 +35,16 @@ def t(key: str, **values: object) -> str:
     """The catalogue's words for `key` in the current language, with `{name}` fields filled in."""
     text = CATALOGUES.get(lang(), CATALOGUES["en"])[key]
     return text.format(**values) if values else text
+
+
+def chart_config(**options: object) -> dict:
+    """Plotly's config for a chart: `options`, and Plotly's own words (its toolbar's tips, month
+    and day names) in the learner's language, handed over with the chart since Streamlit's
+    Plotly knows no locale but English."""
+    here = lang()
+    if here not in PLOTLY_LOCALES:
+        return dict(options)
+    return {**options, "locale": here, "locales": {here: PLOTLY_LOCALES[here]}}
 
 
 def link_params() -> dict[str, str]:

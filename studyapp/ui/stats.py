@@ -9,12 +9,16 @@ import streamlit as st
 from studyapp import srs
 from studyapp.srs import stats
 from studyapp.ui.content_cache import current_content
-from studyapp.ui.i18n import lang, t
+from studyapp.ui.i18n import chart_config, lang, t
 from studyapp.ui.session import get_store, require_profile
 
 LAYOUT = {"margin": {"t": 40, "b": 30, "l": 40, "r": 10}, "height": 260}
-# Plotly's toolbar speaks only English (its tooltips): these small charts do without it.
-CONFIG = {"displayModeBar": False}
+
+
+def config() -> dict:
+    """These small charts do without Plotly's toolbar; its other words (month names, hints)
+    are the learner's."""
+    return chart_config(displayModeBar=False)
 
 
 def date_axis(fig: go.Figure) -> go.Figure:
@@ -86,15 +90,15 @@ def render() -> None:
 
     if not report.reviews:
         st.info(t("no_reviews_yet"))
-    st.plotly_chart(calendar_figure(report.calendar()), key="stats-calendar", width="stretch", config=CONFIG)
+    st.plotly_chart(calendar_figure(report.calendar()), key="stats-calendar", width="stretch", config=config())
     left, right = st.columns(2)
     with left:
-        st.plotly_chart(forecast_figure(report.forecast()), key="stats-forecast", width="stretch", config=CONFIG)
+        st.plotly_chart(forecast_figure(report.forecast()), key="stats-forecast", width="stretch", config=config())
     with right:
         st.plotly_chart(retention_figure(report.weekly_retention(), report.study.settings.desired_retention),
-                        key="stats-retention", width="stretch", config=CONFIG)
+                        key="stats-retention", width="stretch", config=config())
     titles = {tp.id: tp.title.get(lang()) for tp in content.topics}
-    st.plotly_chart(mastery_figure(report.mastery(), titles), key="stats-mastery", width="stretch", config=CONFIG)
+    st.plotly_chart(mastery_figure(report.mastery(), titles), key="stats-mastery", width="stretch", config=config())
 
     removed = report.removed()
     if removed:

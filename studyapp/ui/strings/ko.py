@@ -242,3 +242,43 @@ STRINGS: dict[str, str] = {
     "new_quiz": "새 퀴즈",
     "retry_missed": "틀린 문제 다시 풀기",
 }
+
+# Plotly's own words on the app's charts (its toolbar's tips, its hints, month and day names), as
+# a Plotly locale handed to each chart with its config (studyapp.ui.i18n.chart_config). The keys
+# are Plotly's English source strings.
+PLOTLY: dict = {
+    "dictionary": {
+        "Autoscale": "자동 범위",
+        "Box Select": "상자 선택",
+        "Lasso Select": "올가미 선택",
+        "Compare data on hover": "마우스를 올린 위치의 데이터 비교",
+        "Show closest data on hover": "마우스를 올린 위치에서 가장 가까운 데이터 보기",
+        "Toggle Spike Lines": "보조선 켜기/끄기",
+        "Download plot": "그래프 내려받기",
+        "Download plot as a png": "그래프를 PNG로 내려받기",
+        "Double-click to zoom back out": "두 번 클릭하면 원래 크기로 돌아갑니다",
+        "Double-click on legend to isolate one trace": "범례를 두 번 클릭하면 그 계열만 봅니다",
+        "Pan": "이동",
+        "Reset axes": "축 초기화",
+        "Reset view": "보기 초기화",
+        "Zoom": "확대/축소",
+        "Zoom in": "확대",
+        "Zoom out": "축소",
+        "Taking snapshot - this may take a few seconds": "그림을 만드는 중입니다. 몇 초 걸릴 수 있습니다",
+        "Snapshot succeeded": "그림을 만들었습니다",
+        "Sorry, there was a problem downloading your snapshot!": "그림을 내려받는 데 문제가 생겼습니다.",
+        "Produced with Plotly.js": "Plotly.js로 만들었습니다",
+        "trace": "계열",
+        "max": "최댓값",
+        "min": "최솟값",
+        "median": "중앙값",
+        "mean": "평균",
+    },
+    "format": {
+        "days": ["일요일", "월요일", "화요일", "수요일", "목요일", "금요일", "토요일"],
+        "shortDays": ["일", "월", "화", "수", "목", "금", "토"],
+        "months": [f"{n}월" for n in range(1, 13)],
+        "shortMonths": [f"{n}월" for n in range(1, 13)],
+        "date": "%Y. %-m. %-d.",
+    },
+}
