@@ -22,7 +22,11 @@ LANGUAGE_NAMES = {"en": "English", "ko": "한국어"}
 # Korean wraps between words, never inside one. `keep-all` changes only how CJK text breaks
 # (English is unaffected), so the rule holds on every page in both languages (the English pages
 # show Korean terms too); a single very long unbroken string still wraps rather than overflow.
-LINE_BREAK_CSS = "<style>.stApp { word-break: keep-all; overflow-wrap: break-word; }</style>"
+# Streamlit gives its paragraphs, list items and headings `word-break: break-word` (which breaks
+# Korean between any two syllables) in rules more specific than ours: hence every element, and
+# !important.
+LINE_BREAK_CSS = ("<style>.stApp, .stApp * { word-break: keep-all !important; } "
+                  ".stApp { overflow-wrap: break-word; }</style>")
 
 
 def lang() -> str:
