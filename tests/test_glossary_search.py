@@ -152,3 +152,11 @@ def test_a_link_opens_the_topic_with_its_card_first(monkeypatch):
     assert not at.exception
     text = page_text(at)
     assert "찾아본 카드" in text and text.index("찾아본 카드") < text.index("#### 드롭아웃")
+
+
+def test_a_korean_name_that_holds_its_english_one_is_not_followed_by_it_again(monkeypatch):
+    at = glossary(monkeypatch, "ko")
+    at.text_input(key="glossary-query").input("컨볼루션").run()
+    assert at.expander[0].label.startswith("합성곱층 (Convolution layer)  ·  ")
+    at.text_input(key="glossary-query").input("드롭아웃").run()
+    assert at.expander[0].label.startswith("드롭아웃 — Dropout  ·  ")

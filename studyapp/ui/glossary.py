@@ -34,7 +34,10 @@ def results(topic_pages: dict) -> None:
     titles = {topic.id: topic.title.get(here) for topic in content.topics}
     for hit in shown:
         card = hit.card
-        with st.expander(f"{card.term.get(here)} — {card.term.other(here)}  ·  {titles[hit.topic_id]}",
+        name, other = card.term.get(here), card.term.other(here)
+        if other and other not in name:  # '합성곱층 (Convolution layer)' names its English already
+            name = f"{name} — {other}"
+        with st.expander(f"{name}  ·  {titles[hit.topic_id]}",
                          expanded=bool(query) and hit is hits[0]):
             if hit.topic_id in topic_pages:
                 st.page_link(topic_pages[hit.topic_id], label=t("open_card_in_topic", title=titles[hit.topic_id]),
