@@ -65,7 +65,7 @@ def test_the_scan_sees_every_kind_of_korean_text():
 
 # 해요체 ends a sentence in 요 (고르세요, 무엇일까요?, 잘하셨어요!); 합니다체 in 니다/니까/십시오.
 HAEYO = re.compile(r"[가-힣]*[가-힣]요(?=$|[\s.?!,)\"'」:;…])", re.MULTILINE)
-NOUNS_IN_YO = {"필요", "중요", "주요", "수요", "개요", "불필요", "아니요"}  # words, not endings ("아니요": no)
+NOUNS_IN_YO = {"필요", "중요", "주요", "수요", "개요", "불필요", "강요", "아니요"}  # words, not endings ("아니요": no)
 
 
 def test_every_korean_sentence_is_in_the_formal_register():
@@ -102,9 +102,22 @@ ONE_TERM = {
 }
 
 
+QUOTED = re.compile(r'"[^"]*"|“[^”]*”|\'[^\']*\'')  # the notes quoted word for word: their spelling
+
+
+def uses(text: str, variant: str) -> bool:
+    """The variant as a word of its own (not 서브워드 임베딩 for 워드 임베딩), outside quotes."""
+    return re.search(rf"(?<![가-힣]){re.escape(variant)}", QUOTED.sub("", text)) is not None
+
+
+def test_a_variant_is_a_word_of_its_own_outside_quotes():
+    assert uses("워드 임베딩을 씁니다", "워드 임베딩") and not uses("서브워드 임베딩을 씁니다", "워드 임베딩")
+    assert not uses('노트에서는 "각 레이어별로" 정규화한다고 씁니다', "레이어")
+
+
 @pytest.mark.parametrize("variant", list(ONE_TERM))
 def test_one_korean_term_per_concept(variant):
-    assert [where for where, text in TEXTS if variant in text] == [], f"write {ONE_TERM[variant]!r}"
+    assert [where for where, text in TEXTS if uses(text, variant)] == [], f"write {ONE_TERM[variant]!r}"
 
 
 def test_the_notes_variants_are_aliases_that_find_their_cards():
