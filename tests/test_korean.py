@@ -256,3 +256,20 @@ def test_empty_pickers_speak_korean_instead_of_streamlits_choose_options(monkeyp
     assert at.multiselect(key="quiz-types").proto.placeholder == "하나 이상 고르십시오"
     at = open_page(make_app(monkeypatch, lang="ko"), "review")
     assert at.multiselect(key="review-topics").proto.placeholder == "모든 주제"  # none chosen: every topic
+
+
+def test_every_picker_that_can_be_empty_brings_its_own_words():
+    """Streamlit fills an empty multiselect (or a selectbox with nothing chosen) with its own
+    English 'Choose options'/'Choose an option' unless the call names a placeholder."""
+    silent, seen = [], 0
+    for path in sorted((ROOT / "studyapp").rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not (isinstance(node, ast.Call) and getattr(node.func, "attr", None) in ("multiselect", "selectbox")):
+                continue
+            named = {k.arg: k.value for k in node.keywords}
+            index = named.get("index")
+            can_be_empty = node.func.attr == "multiselect" or (isinstance(index, ast.Constant) and index.value is None)
+            seen += 1
+            if can_be_empty and "placeholder" not in named:
+                silent.append(f"{path.relative_to(ROOT)}:{node.lineno}")
+    assert seen >= 5 and silent == []
