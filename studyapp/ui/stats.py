@@ -27,10 +27,16 @@ def date_axis(fig: go.Figure) -> go.Figure:
     return fig
 
 
+def whole_steps(largest: float) -> dict:
+    """Axis settings for counts: whole numbers only (no "1.5 cards" when there are 2 at most)."""
+    return {"tickformat": ",d", "dtick": 1} if largest <= 5 else {"tickformat": ",d"}
+
+
 def calendar_figure(cal: stats.Calendar) -> go.Figure:
+    most = max((n or 0 for row in cal.counts for n in row), default=0)
     fig = go.Figure(go.Heatmap(
         z=cal.counts, x=[w.isoformat() for w in cal.weeks], y=t("weekdays").split(), colorscale="Greens",
-        xgap=2, ygap=2, hoverongaps=False, colorbar={"title": t("chart_reviews")},
+        xgap=2, ygap=2, hoverongaps=False, colorbar={"title": t("chart_reviews"), **whole_steps(most)},
         hovertemplate=t("chart_reviews_hover") + "<extra></extra>",
     ))
     fig.update_layout(title=t("chart_reviews_title"), yaxis={"autorange": "reversed"}, **LAYOUT)
@@ -41,6 +47,7 @@ def forecast_figure(days: list) -> go.Figure:
     fig = go.Figure(go.Bar(x=[d.isoformat() for d, _ in days], y=[n for _, n in days],
                            marker_color="#4c78a8", name=t("chart_due")))
     fig.update_layout(title=t("chart_due_title"), yaxis_title=t("chart_cards"), **LAYOUT)
+    fig.update_yaxes(rangemode="tozero", **whole_steps(max((n for _, n in days), default=0)))
     return date_axis(fig)
 
 
