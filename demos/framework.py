@@ -235,6 +235,83 @@ class Result:
     stopped: bool = False
 
 
+# --- what a measured number is called ----------------------------------------------------------
+
+# How a metric's value is written: "percent" 0.961 -> 96.1%; "points" a difference of two
+# accuracies, 0.25 -> 25.0 pp (25.0%p); "count" a whole number; "step" a step or epoch number;
+# "flag" 1/0 -> yes/no; "ms" milliseconds; "number" anything else, to 4 significant digits.
+UNITS = ("percent", "points", "count", "step", "flag", "ms", "number")
+YES, NO = T("yes", "예"), T("no", "아니요")
+NEVER = T("never", "없음")
+
+
+@dataclass(frozen=True)
+class Metric:
+    """A metric's name on screen, in both languages, and how its value is written.
+
+    `never` is the value a lesson reports when something did not happen (a run that never
+    diverged reports step -1): it reads "never".
+    """
+
+    name: Text
+    unit: str = "number"
+    never: float | None = None
+
+    def __post_init__(self) -> None:
+        if self.unit not in UNITS:
+            raise ValueError(f"metric {self.name.en!r}: unit {self.unit!r} is not one of {', '.join(UNITS)}")
+
+    def value(self, value: float, lang: str, *, exact: bool = True) -> str:
+        """The value as a learner reads it: `exact` keeps a decimal (96.1%), a threshold in a
+        condition does not need one (85%)."""
+        value = float(value)
+        if math.isnan(value):
+            return "—"
+        if self.never is not None and value == self.never:
+            return NEVER(lang)
+        if self.unit in ("percent", "points"):
+            number = f"{100 * value:.1f}" if exact else f"{100 * value:g}"
+            if self.unit == "percent":
+                return f"{number}%"
+            return f"{number}%p" if lang == "ko" else f"{number} pp"
+        if self.unit in ("count", "step"):
+            return f"{value:,.0f}" if value.is_integer() or not exact else f"{value:,.1f}"
+        if self.unit == "flag":
+            return (YES if value >= 0.5 else NO)(lang)
+        if self.unit == "ms":
+            return f"{value:,.1f} ms"
+        return f"{value:.4g}"
+
+
+def accuracy(name: Text) -> Metric:
+    return Metric(name, "percent")
+
+
+# Quantities many demos measure, named once so that every demo calls them the same.
+TEST_ACC = accuracy(T("test accuracy", "테스트 정확도"))
+VAL_ACC = accuracy(T("validation accuracy", "검증 정확도"))
+TRAIN_ACC = accuracy(T("training accuracy", "훈련 정확도"))
+TRAIN_LOSS = Metric(T("training loss", "훈련 손실"))
+VAL_LOSS = Metric(T("validation loss", "검증 손실"))
+TEST_LOSS = Metric(T("test loss", "테스트 손실"))
+FINAL_LOSS = Metric(T("final loss", "최종 손실"))
+
+
+def diverged_step(never: float) -> Metric:
+    """The step at which a run's loss stopped being a number; `never` when it did not."""
+    return Metric(T("diverged at step", "발산한 스텝"), "step", never=never)
+
+
+def metric_table(variants: Mapping[str, Text], quantities: Mapping[str, Metric],
+                 key: str = "{variant}_{quantity}") -> dict[str, Metric]:
+    """Names for metrics built as variant x quantity (`cnn_test_acc`: the CNN's test accuracy),
+    each named "<variant> <quantity>" in both languages (CNN 테스트 정확도)."""
+    return {
+        key.format(variant=v, quantity=q): replace(m, name=Text(f"{vt.en} {m.name.en}", f"{vt.ko} {m.name.ko}"))
+        for v, vt in variants.items() for q, m in quantities.items()
+    }
+
+
 # --- a demo -----------------------------------------------------------------------------------
 
 
@@ -279,9 +356,22 @@ class Demo:
     # Where "every number at its maximum" is not the longest run (a smaller batch means more
     # steps), the settings that are: `studyapp bench --max` runs these over the maxima.
     heaviest: Mapping[str, Value] = field(default_factory=dict)
+    # What the metrics are called on screen and how their values are written (the predictions'
+    # outcomes and the page's table of measured numbers). Optional: a metric without a name
+    # shows its key and a plain number.
+    metric_names: Mapping[str, Metric] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "params", params_from_lesson(self.lesson, self.params))
+
+    def metric(self, key: str) -> Metric:
+        """The metric's name and unit; an unnamed one is called by its key."""
+        return self.metric_names.get(key) or Metric(Text(key, key))
+
+    def measured(self, key: str, value: float) -> Text:
+        """"CNN test accuracy: 96.1%" in both languages."""
+        metric = self.metric(key)
+        return Text(f"{metric.name.en}: {metric.value(value, 'en')}", f"{metric.name.ko}: {metric.value(value, 'ko')}")
 
     @cached_property
     def lesson_module(self) -> ModuleType:

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from typing import Callable
 
 from demos import conv_shapes
+from studyapp.text import Text
 
 
 class GeneratorError(ValueError):
@@ -384,6 +385,8 @@ def fasttext_ngram_count(letters: int, min_n: int, max_n: int, boundaries: bool)
         word = f"<{word}>"
     grams = [word[i:i + n] for n in range(min_n, max_n + 1) for i in range(len(word) - n + 1)]
     return len(grams)
+
+
 # --- normalization and initialization ---------------------------------------------------------
 
 

@@ -15,7 +15,7 @@ from streamlit.logger import get_logger
 
 from studyapp.ui.content_cache import current_content
 from studyapp.ui.i18n import language_switch, t
-from studyapp.ui.navigation import build_pages
+from studyapp.ui.navigation import build_pages, stay_on_page
 from studyapp.ui.profiles import profile_picker
 from studyapp.ui.warmup import start_warm_up
 
@@ -32,7 +32,10 @@ def main() -> None:
         # One broken file must not hide the others: name every problem, serve every good topic.
         st.error(t("content_errors") + "\n\n" + "\n".join(f"- `{error}`" for error in content.errors))
 
-    st.navigation(build_pages(content)).run()
+    pages = build_pages(content)
+    page = st.navigation(pages, expanded=True)  # all pages listed: no untranslated "View more"
+    stay_on_page(page, pages)  # a language switch never moves the learner to another page
+    page.run()
     start_warm_up()  # after the page is drawn: PyTorch loads in the background while the learner reads
 
 

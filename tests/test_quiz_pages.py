@@ -92,7 +92,7 @@ def test_answering_each_type_in_practice_mode(monkeypatch, folder, kind):
     assert not at.exception, at.exception
     assert [s.value for s in at.success][:1] == ["Correct!"], page_text(at)
     if kind == "predict_then_run":
-        assert "The demo measured plain_acc_gap = " in page_text(at)
+        assert "Measured by the demo — no regularization train-validation accuracy gap: " in page_text(at)
         assert len(at.get("plotly_chart")) >= 1  # the demo's own chart
     at = button(at, "See the results").click().run()
     assert "Results" in page_text(at) and "100%" in [m.value for m in at.metric]

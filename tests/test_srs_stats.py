@@ -90,3 +90,13 @@ def test_headline_numbers(tmp_path):
     assert numbers["true_retention_30d"] == round(2 / 3, 4) and numbers["recall_tests_30d"] == 3
     assert numbers["removed_cards_with_history"] == ["removed"]
     assert set(numbers["mastery_by_topic"]) == {"t0", "t1"}
+
+
+def test_count_axes_show_whole_numbers_only():
+    from datetime import date
+
+    from studyapp.ui.stats import forecast_figure, whole_steps
+
+    assert whole_steps(2) == {"tickformat": ",d", "dtick": 1} and "dtick" not in whole_steps(40)
+    axis = forecast_figure([(date(2026, 3, 5), 2), (date(2026, 3, 6), 0)]).layout.yaxis
+    assert (axis.dtick, axis.tickformat, axis.rangemode) == (1, ",d", "tozero")

@@ -27,7 +27,7 @@ DEMO = Demo(
         "changes all of it.",
         "초기 가중치가 같은 깊은 신경망 다섯 개가 손글씨 숫자를 학습합니다. 서로 다른 것은 활성화 "
         "함수뿐입니다. 층마다 도달하는 기울기의 크기(시그모이드에서는 사라집니다), 죽은 ReLU 유닛의 "
-        "비율, 그리고 가중치 초기화가 이 모든 것을 어떻게 바꾸는지 살펴보세요.",
+        "비율, 그리고 가중치 초기화가 이 모든 것을 어떻게 바꾸는지 살펴보십시오.",
     ),
     lesson="demos.activations.lesson",
     params=(
@@ -37,7 +37,7 @@ DEMO = Demo(
                      "small normal (the signal fades), large normal (saturation and explosion) "
                      "and He (designed for ReLU).",
                      "초기 가중치를 뽑는 방법입니다. zeros(대칭이 끝내 깨지지 않음), small normal"
-                     "(신호가 사라짐), large normal(포화와 폭발), He(ReLU용으로 설계됨)를 비교해 보세요.")),
+                     "(신호가 사라짐), large normal(포화와 폭발), He(ReLU용으로 설계됨)를 비교해 보십시오.")),
         Param("depth", T("Hidden layers", "은닉층 수"), min=1, max=30,
               help=T("Each layer adds one factor to the chain rule, so gradients vanish or "
                      "explode faster in deeper networks.",
@@ -55,4 +55,5 @@ DEMO = Demo(
     live=figures.LIVE,
     figures=figures.figures,
     summary=figures.summary,
+    metric_names=figures.METRICS,
 )

@@ -9,7 +9,9 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from demos.framework import LiveChart, Result, T, Value
+from demos.framework import (
+    T, VAL_ACC, VAL_LOSS, accuracy, diverged_step, LiveChart, Metric, metric_table, Result, Value,
+)
 from demos.plots import PALETTE, flat, log_axis, style
 
 # In the lesson's order, which is also the order of the live chart's series (and its colours).
@@ -40,6 +42,15 @@ LIVE = LiveChart(x_title=STEP, y_title=T("validation accuracy", "검증 정확�
 
 
 LEARNED = 0.2  # a validation accuracy clearly above the 10% of guessing
+
+# What the page and the predictions call each measured number.
+METRICS = metric_table(NAMES, {
+    "grad_first": Metric(T("gradient at the first layer", "첫 번째 층의 기울기")),
+    "grad_last_over_first": Metric(T("gradient, last layer over first", "기울기 비 (마지막 층 / 첫 번째 층)")),
+    "dead_share": accuracy(T("share of dead units", "죽은 유닛 비율")),
+    "distinct_units": Metric(T("distinct units in a layer", "층 안의 서로 다른 유닛 수"), "count"),
+    "val_loss": VAL_LOSS, "val_acc": VAL_ACC, "diverged_step": diverged_step(-1),
+})
 
 
 def times(ratio: float) -> str:

@@ -20,7 +20,7 @@ DEMO = Demo(
         "accuracy.",
         "같은 신경망이 같은 에포크 수 동안 일반 SGD로 숫자 데이터를 학습하며, 배치 크기만 다릅니다. "
         "작은 배치는 에포크마다 잡음 섞인 스텝을 여러 번 밟고, 전체 배치는 매끄러운 스텝을 한 번만 "
-        "밟습니다. 손실 곡선, 에포크당 스텝 수와 시간, 최종 정확도를 비교해 보세요.",
+        "밟습니다. 손실 곡선, 에포크당 스텝 수와 시간, 최종 정확도를 비교해 보십시오.",
     ),
     lesson="demos.batch_size.lesson",
     params=(
@@ -35,5 +35,6 @@ DEMO = Demo(
     live=figures.LIVE,
     figures=figures.figures,
     summary=figures.summary,
+    metric_names=figures.METRICS,
     engine=Engine("demos.batch_size.engine"),
 )

@@ -9,7 +9,9 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from demos.framework import LiveChart, Result, T, Value
+from demos.framework import (
+    FINAL_LOSS, T, TEST_ACC, diverged_step, LiveChart, Metric, metric_table, Result, Value,
+)
 from demos.plots import PALETTE, flat, log_axis, style
 
 PRESETS = ("8, 32, 128, full", "4, 16, 64, 256", "16, 64, 256, full")
@@ -19,6 +21,21 @@ COLORS = (PALETTE[1], PALETTE[4], PALETTE[2], PALETTE[0])
 # Series are named by their batch size ("B = 8"): the same in both languages.
 LIVE = LiveChart(x_title=T("epoch", "에포크"), y_title=T("training-set loss (log scale)", "훈련 세트 손실 (로그 눈금)"),
                  log_y=True)
+
+# What the page and the predictions call each measured number (every batch size of the presets).
+_SIZES = {**{f"b{b}": T(f"B = {b}", f"B = {b}") for b in (4, 8, 16, 32, 64, 128, 256)},
+          "full": T("full batch", "전체 배치")}
+METRICS = {
+    **metric_table(_SIZES, {
+        "batch_size": Metric(T("batch size", "배치 크기"), "count"),
+        "steps_per_epoch": Metric(T("steps per epoch", "에포크당 스텝 수"), "count"),
+        "total_steps": Metric(T("steps in all", "전체 스텝 수"), "count"),
+        "ms_per_epoch": Metric(T("time per epoch", "에포크당 시간"), "ms"),
+        "diverged_step": diverged_step(-1), "final_loss": FINAL_LOSS, "test_acc": TEST_ACC,
+        "noise": Metric(T("loss noise (spread of step-to-step changes)", "손실 잡음 (스텝 간 변화의 표준편차)")),
+    }),
+    "train_size": Metric(T("training images", "훈련 이미지 수"), "count"),
+}
 
 
 def sizes_of(preset: str) -> list[int]:

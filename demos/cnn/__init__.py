@@ -18,7 +18,7 @@ DEMO = Demo(
         "over a real photo and check the output-size formula against PyTorch.",
         "작은 LeNet 스타일 CNN과 파라미터 수가 비슷한 MLP가 같은 배치로 같은 손글씨 숫자를 배웁니다. "
         "가운데 정렬된 테스트 숫자에서는 둘 다 잘 맞히지만, 숫자를 한두 픽셀 옮기면 어느 모델이 여전히 "
-        "알아보는지 확인하세요. CNN의 내부(학습한 필터, 숫자 하나의 특징 맵, 층마다의 텐서 모양)를 "
+        "알아보는지 확인하십시오. CNN의 내부(학습한 필터, 숫자 하나의 특징 맵, 층마다의 텐서 모양)를 "
         "살펴본 뒤, 고전적인 커널을 실제 사진 위로 움직여 출력 크기 공식을 PyTorch의 결과와 맞춰 봅니다.",
     ),
     lesson="demos.cnn.lesson",
@@ -47,14 +47,14 @@ DEMO = Demo(
         Param("kernel", T("Kernel", "커널"),
               choices=("edge", "sobel-x", "sobel-y", "blur", "sharpen", "emboss"),
               choice_labels={"edge": T("edge (Laplacian)", "edge (라플라시안 윤곽)"),
-                             "sobel-x": T("sobel-x (vertical edges)", "sobel-x (세로 경계)"),
-                             "sobel-y": T("sobel-y (horizontal edges)", "sobel-y (가로 경계)"),
+                             "sobel-x": T("sobel-x (vertical edges)", "sobel-x (세로 에지)"),
+                             "sobel-y": T("sobel-y (horizontal edges)", "sobel-y (가로 에지)"),
                              "blur": T("blur (5×5 Gaussian)", "blur (5×5 가우시안 흐림)"),
                              "sharpen": T("sharpen", "sharpen (선명하게)"),
                              "emboss": T("emboss", "emboss (양각)")},
               help=T("A hand-made kernel slid over the photo: outlines, vertical or horizontal edges, "
                      "blur, sharpening or a relief.",
-                     "사진 위로 움직일 손으로 만든 커널입니다. 윤곽선, 세로 또는 가로 경계, 흐림, 선명하게, "
+                     "사진 위로 움직일 손으로 만든 커널입니다. 윤곽선, 세로 또는 가로 에지, 흐림, 선명하게, "
                      "양각 효과가 있습니다.")),
         Param("stride", T("Stride", "스트라이드"), min=1, max=8,
               help=T("How many pixels the kernel moves per step. Stride 2 halves each side.",
@@ -66,4 +66,5 @@ DEMO = Demo(
     live=figures.LIVE,
     figures=figures.figures,
     summary=figures.summary,
+    metric_names=figures.METRICS,
 )

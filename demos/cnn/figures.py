@@ -13,7 +13,7 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from demos import conv_shapes
-from demos.framework import LiveChart, Result, T, Value
+from demos.framework import T, TEST_ACC, accuracy, LiveChart, Metric, metric_table, Result, Value
 from demos.plots import PALETTE, style
 
 MODELS = {"cnn": "CNN", "mlp": "MLP"}
@@ -29,6 +29,21 @@ LIVE = LiveChart(
     names={f"{model} {kind}": T(f"{name} · {k.en}", f"{name} · {k.ko}")
            for model, name in MODELS.items() for kind, k in KINDS.items()},
 )
+
+# What the page and the predictions call each measured number.
+METRICS = {
+    **metric_table({m: T(n, n) for m, n in MODELS.items()}, {
+        "test_acc": TEST_ACC,
+        "shifted_acc": accuracy(T("accuracy on moved digits", "이동한 숫자 정확도")),
+        "params": Metric(T("parameters", "파라미터 수"), "count"),
+    }),
+    "cnn_digit_correct": Metric(T("CNN got the followed digit right", "따라간 숫자를 CNN이 맞힘"), "flag"),
+    "photo_in_h": Metric(T("photo height", "사진 높이"), "count"),
+    "photo_in_w": Metric(T("photo width", "사진 너비"), "count"),
+    "kernel_size": Metric(T("kernel size", "커널 크기"), "count"),
+    "torch_out_h": Metric(T("output height (PyTorch)", "출력 높이 (PyTorch)"), "count"),
+    "torch_out_w": Metric(T("output width (PyTorch)", "출력 너비 (PyTorch)"), "count"),
+}
 
 
 def _pct(value: float) -> str:
@@ -58,7 +73,7 @@ def summary(m: Mapping[str, float], settings: Mapping[str, Value]) -> T:
     # A model that stays near 10% (guessing) has not learned: say so rather than compare it.
     stuck = [name for key, name in MODELS.items() if m[f"{key}_test_acc"] < 0.5]
     hint = (T(f" The {' and the '.join(stuck)} barely learned: try a smaller learning rate or more steps.",
-              f" {' 및 '.join(stuck)}은 거의 학습하지 못했습니다. 학습률을 낮추거나 스텝을 늘려 보세요.")
+              f" {' 및 '.join(stuck)}은 거의 학습하지 못했습니다. 학습률을 낮추거나 스텝을 늘려 보십시오.")
             if stuck else T("", ""))
     _, ok = photo_formula(m, int(settings["stride"]), int(settings["padding"]))
     out = f"{int(m['torch_out_h'])}×{int(m['torch_out_w'])}"

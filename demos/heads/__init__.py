@@ -46,5 +46,6 @@ DEMO = Demo(
     live=figures.LIVE,
     figures=figures.figures,
     summary=figures.summary,
+    metric_names=figures.METRICS,
     engine=Engine("demos.heads.engine"),
 )

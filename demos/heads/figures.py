@@ -7,7 +7,7 @@ from typing import Mapping
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from demos.framework import LiveChart, Result, T, Value
+from demos.framework import T, accuracy, diverged_step, LiveChart, Metric, metric_table, Result, Value
 from demos.plots import PALETTE, flat, log_axis, style
 
 TASKS = {
@@ -45,6 +45,18 @@ LIVE = LiveChart(
     names={name: setup_label(name) for name in SETUPS},
 )
 
+# What the page and the predictions call each measured number.
+METRICS = {
+    **metric_table({name: head for name, (_, _, head) in SETUPS.items()}, {
+        "acc": accuracy(T("accuracy", "정확도")),
+        "grad_start": Metric(T("gradient norm at the start", "처음 기울기 노름")),
+        "diverged_step": diverged_step(0),
+        "row_sum": Metric(T("mean sum of a row's outputs", "한 행 출력 합의 평균")),
+    }),
+    "multilabel_rows_not_one": accuracy(T("multi-label: share of rows not summing to 1",
+                                          "다중 레이블: 합이 1이 아닌 행의 비율")),
+}
+
 
 def summary(m: Mapping[str, float], settings: Mapping[str, Value]) -> T:
     ce, double, mse = (100 * m[f"{n}_acc"] for n in ("multiclass", "double_softmax", "mse"))
@@ -67,7 +79,7 @@ def summary(m: Mapping[str, float], settings: Mapping[str, Value]) -> T:
         en = ", ".join(f"{setup_label(n).en} at step {s}" for n, s in diverged)
         ko = ", ".join(f"{setup_label(n).ko} {s}단계" for n, s in diverged)
         text = T(f"{text.en} Diverged (the loss stopped being a number; lower the learning rate): {en}.",
-                 f"{text.ko} 발산(손실이 더 이상 수가 아님, 학습률을 낮추세요): {ko}.")
+                 f"{text.ko} 발산(손실이 더 이상 수가 아님, 학습률을 낮추십시오): {ko}.")
     return text
 
 

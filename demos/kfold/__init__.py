@@ -45,5 +45,6 @@ DEMO = Demo(
     live=figures.LIVE,
     figures=figures.figures,
     summary=figures.summary,
+    metric_names=figures.METRICS,
     heaviest={"leak": "duplicates"},  # every image twice: the most rows to train on
 )

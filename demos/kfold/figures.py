@@ -6,7 +6,7 @@ from typing import Mapping
 
 import plotly.graph_objects as go
 
-from demos.framework import LiveChart, Result, T, Value
+from demos.framework import T, accuracy, LiveChart, Metric, Result, Value
 from demos.plots import PALETTE, style
 
 MAX_FOLDS = 10  # the largest K the demo offers; every fold's series has a name on screen
@@ -28,6 +28,19 @@ LIVE = LiveChart(
     y_title=T("validation accuracy", "검증 정확도"),
     names={f"fold {k}": fold_name(k) for k in range(1, MAX_FOLDS + 1)},
 )
+
+# What the page and the predictions call each measured number.
+METRICS = {
+    "cv_mean": accuracy(T("cross-validation score (mean)", "교차 검증 점수 (평균)")),
+    "cv_std": Metric(T("spread of the fold scores (std)", "폴드 점수의 표준편차"), "points"),
+    "cv_min": accuracy(T("lowest fold score", "가장 낮은 폴드 점수")),
+    "cv_max": accuracy(T("highest fold score", "가장 높은 폴드 점수")),
+    "test_mean": accuracy(T("test accuracy (mean of the models)", "테스트 정확도 (모델 평균)")),
+    "optimism": Metric(T("optimism (CV score minus test)", "낙관 편향 (CV 점수 − 테스트)"), "points"),
+    "class_share_gap": Metric(T("largest class-share gap in a fold", "폴드 안 클래스 비율의 최대 차이"), "points"),
+    "train_rows_per_fold": Metric(T("training rows per model", "모델당 훈련 행 수"), "count"),
+    "models_trained": Metric(T("models trained", "학습한 모델 수"), "count"),
+}
 
 
 def _pct(value: float) -> str:

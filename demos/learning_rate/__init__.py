@@ -31,7 +31,7 @@ DEMO = Demo(
         Param("lr_max", T("Largest learning rate", "가장 큰 학습률"), min=0.2, max=1000.0, log=True),
         Param("count", T("Learning rates in the sweep", "비교할 학습률 개수"), min=2, max=8,
               help=T("Spread evenly on a log scale between the smallest and the largest.",
-                     "가장 작은 값과 가장 큰 값 사이에 로그 눈금으로 고르게 배치합니다.")),
+                     "가장 작은 값과 가장 큰 값 사이에 로그 눈금에서 고른 간격으로 놓습니다.")),
         Param("steps", T("Training steps", "학습 스텝 수"), min=50, max=3000, step=50),
         Param("batch_size", T("Batch size", "배치 크기"), min=4, max=256,
               help=T("Images per step. Small batches make each step's gradient noisier.",
@@ -48,5 +48,6 @@ DEMO = Demo(
     live=figures.LIVE,
     figures=figures.figures,
     summary=figures.summary,
+    metric_names=figures.METRICS,
     engine=Engine("demos.learning_rate.engine"),
 )

@@ -8,7 +8,9 @@ from typing import Mapping
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from demos.framework import LiveChart, Result, T, Value
+from demos.framework import (
+    FINAL_LOSS, T, TEST_ACC, diverged_step, LiveChart, Metric, metric_table, Result, Value,
+)
 from demos.plots import PALETTE, flat, log_axis, style
 
 SCHEDULES = {"cosine": T("cosine", "코사인"), "step": T("step", "계단식")}
@@ -17,6 +19,23 @@ ROLE_COLORS = {"constant": PALETTE[6], "schedule": PALETTE[1]}
 # The sweep's series are named by their rate ("lr = 0.001"): the same in both languages.
 LIVE = LiveChart(x_title=T("step", "스텝"), y_title=T("training-set loss (log scale)", "훈련 세트 손실 (로그 눈금)"),
                  log_y=True)
+
+# What the page and the predictions call each measured number: lr1 ... lr8 are the sweep's
+# rates from the smallest up.
+_SWEEP = {f"lr{i}": T(f"rate #{i}", f"{i}번째 학습률") for i in range(1, 9)}
+METRICS = {
+    **{key: Metric(T(f"{name.en} of the sweep", f"스윕의 {name.ko}")) for key, name in _SWEEP.items()},
+    **metric_table({**_SWEEP, **{role: T(f"{role} rate", name) for role, name in
+                                 (("constant", "고정 학습률"), ("schedule", "스케줄 학습률"))}},
+                   {"diverged_step": diverged_step(-1), "final_loss": FINAL_LOSS, "test_acc": TEST_ACC}),
+    "start_loss": Metric(T("loss before training", "학습 전 손실")),
+    "best_lr": Metric(T("best rate of the sweep", "스윕에서 가장 좋은 학습률")),
+    "schedule_final_lr": Metric(T("schedule's last rate", "스케줄의 마지막 학습률")),
+    "range_test_min_loss_lr": Metric(T("range test: rate at the lowest loss", "범위 테스트: 손실이 가장 낮은 학습률")),
+    "range_test_suggested_lr": Metric(T("range test: suggested rate", "범위 테스트: 추천 학습률")),
+    "range_test_stop_step": Metric(T("range test: stopped at step", "범위 테스트: 멈춘 스텝"), "step", never=-1),
+    "range_test_stop_lr": Metric(T("range test: rate when it stopped", "범위 테스트: 멈췄을 때의 학습률")),
+}
 
 
 def _finite(values) -> list[float]:

@@ -8,7 +8,9 @@ from typing import Mapping
 import numpy as np
 import plotly.graph_objects as go
 
-from demos.framework import LiveChart, Result, T, Value
+from demos.framework import (
+    T, TEST_ACC, TRAIN_LOSS, diverged_step, LiveChart, Metric, metric_table, Result, Value,
+)
 from demos.plots import PALETTE, flat, log_axis, style
 
 NAMES = {"sgd": T("SGD", "SGD"), "momentum": T("Momentum", "모멘텀"), "adagrad": T("AdaGrad", "AdaGrad"),
@@ -32,6 +34,20 @@ LIVE = LiveChart(
     names={**{f"surface {o}": T(f"{n.en} · surface", f"{n.ko} · 곡면") for o, n in NAMES.items()},
            **{f"digits {o}": T(f"{n.en} · digits", f"{n.ko} · 숫자 데이터") for o, n in NAMES.items()}},
 )
+
+# What the page and the predictions call each measured number.
+METRICS = {
+    **metric_table(NAMES, {
+        "diverged_step": diverged_step(-1),
+        "final_loss": Metric(T("final loss on the surface", "곡면에서의 최종 손실")),
+        "distance_to_min": Metric(T("distance to the nearest minimum", "가장 가까운 최솟값까지의 거리")),
+        "escaped_saddle": Metric(T("escaped the saddle", "안장점 탈출"), "flag"),
+        "distance_to_saddle": Metric(T("distance from the saddle point", "안장점에서의 거리")),
+    }),
+    **metric_table({f"digits_{o}": T(f"digits · {n.en}", f"숫자 데이터 · {n.ko}") for o, n in NAMES.items()}, {
+        "diverged_step": diverged_step(-1), "train_loss": TRAIN_LOSS, "test_acc": TEST_ACC,
+    }),
+}
 
 
 def _listing(names: list[str], lang: str, none: T) -> str:

@@ -16,7 +16,7 @@ DEMO = Demo(
         "between training and validation loss open for the first and stay small for the second.",
         "똑같은 MLP 두 개가 같은 소수의 손글씨 숫자로 학습합니다. 그중 일부는 레이블이 틀렸습니다. "
         "하나는 규제가 전혀 없고, 다른 하나는 여러분이 켠 처방을 씁니다. 첫 번째 모델에서는 훈련 "
-        "손실과 검증 손실 사이의 간격이 벌어지고, 두 번째 모델에서는 작게 유지되는 것을 지켜보세요.",
+        "손실과 검증 손실 사이의 간격이 벌어지고, 두 번째 모델에서는 작게 유지되는 것을 지켜보십시오.",
     ),
     lesson="demos.overfitting.lesson",
     params=(
@@ -47,4 +47,5 @@ DEMO = Demo(
     live=figures.LIVE,
     figures=figures.figures,
     summary=figures.summary,
+    metric_names=figures.METRICS,
 )

@@ -6,7 +6,9 @@ from typing import Mapping
 
 import plotly.graph_objects as go
 
-from demos.framework import LiveChart, Result, T, Value
+from demos.framework import (
+    T, TRAIN_ACC, TRAIN_LOSS, VAL_ACC, VAL_LOSS, accuracy, LiveChart, Metric, metric_table, Result, Value,
+)
 from demos.plots import PALETTE, flat, log_axis, style
 
 MODELS = {"plain": T("no regularization", "규제 없음"), "regularized": T("regularized", "규제 적용")}
@@ -20,6 +22,17 @@ LIVE = LiveChart(
     names={f"{model} {kind} loss": T(f"{m.en} · {k.en}", f"{m.ko} · {k.ko}")
            for model, m in MODELS.items() for kind, k in KINDS.items()},
 )
+
+# What the page and the predictions call each measured number.
+METRICS = {
+    **metric_table(MODELS, {
+        "train_loss": TRAIN_LOSS, "val_loss": VAL_LOSS, "train_acc": TRAIN_ACC, "val_acc": VAL_ACC,
+        "acc_gap": Metric(T("train-validation accuracy gap", "훈련-검증 정확도 차이"), "points"),
+        "loss_gap": Metric(T("validation-train loss gap", "검증-훈련 손실 차이")),
+    }),
+    "regularized_stopped_epoch": Metric(T("regularized: epoch early stopping kept", "규제 적용: 조기 종료가 고른 에포크"),
+                                        "step"),
+}
 
 
 def summary(m: Mapping[str, float], settings: Mapping[str, Value]) -> T:

@@ -24,7 +24,7 @@ def bench_extra(device) -> dict[str, float]:
 
 DEMO = Demo(
     id="playground",
-    title=T("Neural network playground", "신경망 놀이터"),
+    title=T("Neural network playground", "신경망 플레이그라운드"),
     description=T(
         "A small neural network learns to separate two-dimensional points of different classes. "
         "The background shows which class it predicts everywhere in the plane; watch that decision "
@@ -32,8 +32,8 @@ DEMO = Demo(
         "then add layers.",
         "작은 신경망이 서로 다른 클래스의 2차원 점들을 구분하도록 학습합니다. 배경 색은 평면의 각 "
         "위치에서 신경망이 예측하는 클래스입니다. 학습이 진행되면서 결정 경계가 휘어지는 모습을 "
-        "지켜보세요. 은닉층이 없는 신경망으로 원형(circles)이나 XOR 데이터를 먼저 학습해 보고, 그다음 "
-        "층을 추가해 보세요.",
+        "지켜보십시오. 은닉층이 없는 신경망으로 원형(circles)이나 XOR 데이터를 먼저 학습해 보고, 그다음 "
+        "층을 추가해 보십시오.",
     ),
     lesson="demos.playground.lesson",
     params=(
@@ -88,6 +88,7 @@ DEMO = Demo(
     live=figures.LIVE,
     figures=figures.figures,
     summary=figures.summary,
+    metric_names=figures.METRICS,
     engine=Engine("demos.playground.engine"),
     live_picture=figures.live_picture,
     bench_extra=bench_extra,

@@ -10,7 +10,9 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from demos.framework import LiveChart, Progress, Result, T, Value
+from demos.framework import (
+    T, TEST_ACC, TEST_LOSS, TRAIN_ACC, TRAIN_LOSS, LiveChart, Metric, Progress, Result, Value,
+)
 from demos.plots import PALETTE, log_axis, style
 
 EXTENT = 6.0  # the picture covers [-EXTENT, EXTENT] on both axes: the lesson's EXTENT
@@ -28,6 +30,13 @@ LIVE = LiveChart(
 ACTIVATION_NAMES = {"tanh": T("tanh", "tanh"), "relu": T("ReLU", "ReLU"), "sigmoid": T("sigmoid", "시그모이드"),
                     "linear": T("linear (identity)", "linear(항등 함수)")}
 
+# What the page and the predictions call each measured number.
+METRICS = {
+    "train_loss": TRAIN_LOSS, "test_loss": TEST_LOSS, "train_acc": TRAIN_ACC, "test_acc": TEST_ACC,
+    "epochs_run": Metric(T("epochs trained", "학습한 에포크 수"), "count"),
+    "diverged_epoch": Metric(T("diverged at epoch", "발산한 에포크"), "step", never=0),
+}
+
 
 def summary(m: Mapping[str, float], settings: Mapping[str, Value]) -> T:
     diverged = int(m["diverged_epoch"])
@@ -36,7 +45,7 @@ def summary(m: Mapping[str, float], settings: Mapping[str, Value]) -> T:
             f"Training diverged at epoch {diverged}: the loss became infinite or NaN. "
             f"Try a learning rate smaller than {settings['lr']:g}.",
             f"{diverged} 에포크에서 학습이 발산했습니다. 손실이 무한대나 NaN이 되었습니다. "
-            f"학습률을 {settings['lr']:g}보다 작게 해 보세요.",
+            f"학습률을 {settings['lr']:g}보다 작게 해 보십시오.",
         )
     layers, width = int(settings["hidden_layers"]), int(settings["width"])
     act = ACTIVATION_NAMES[str(settings["activation"])]

@@ -14,7 +14,9 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from demos.framework import LiveChart, Result, T, Value
+from demos.framework import (
+    T, TEST_ACC, TRAIN_ACC, TRAIN_LOSS, diverged_step, LiveChart, Metric, metric_table, Result, Value,
+)
 from demos.plots import PALETTE, decade_ticks, flat, log_axis, style, tick_text
 
 NETS = ("shallow", "plain", "residual")  # the lesson's names for the three networks
@@ -31,6 +33,18 @@ LIVE = LiveChart(
     log_y=True,
     names=NAMES,
 )
+
+# What the page and the predictions call each measured number.
+METRICS = {
+    **metric_table(NAMES, {
+        "train_loss": TRAIN_LOSS, "train_acc": TRAIN_ACC, "test_acc": TEST_ACC,
+        "grad_ratio": Metric(T("gradient, first layer over last", "기울기 비 (첫 번째 층 / 마지막 층)")),
+        "diverged_step": diverged_step(0),
+    }),
+    "degradation": Metric(T("degradation (deep minus shallow training loss)", "성능 저하 (깊은 − 얕은 훈련 손실)")),
+    "shortcut_gain": Metric(T("shortcut gain (plain minus residual training loss)",
+                              "지름길 이득 (평범한 − 잔차 훈련 손실)")),
+}
 
 
 def label(name: str, depths: Mapping[str, int], lang: str, sep: str = " ") -> str:

@@ -8,7 +8,7 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from demos.framework import LiveChart, Result, T, Value
+from demos.framework import T, TEST_ACC, TEST_LOSS, LiveChart, Metric, metric_table, Result, Value
 from demos.plots import PALETTE, decade_ticks, flat, log_axis, style, tick_text
 
 KINDS = ("RNN", "LSTM", "GRU")  # the lesson's names for the three networks
@@ -24,6 +24,15 @@ LIVE = LiveChart(
     y_title=T(f"batch accuracy (last {SMOOTHING} batches)", f"배치 정확도 (최근 {SMOOTHING}개 배치)"),
     names=NAMES,
 )
+
+# What the page and the predictions call each measured number.
+METRICS = metric_table({kind.lower(): NAMES[kind] for kind in KINDS}, {
+    "test_acc": TEST_ACC, "test_loss": TEST_LOSS,
+    "grad_ratio": Metric(T("gradient reaching the first step (share, trained)",
+                           "첫 스텝까지 닿는 기울기 비율 (학습 후)")),
+    "grad_ratio_at_start": Metric(T("gradient reaching the first step (share, untrained)",
+                                    "첫 스텝까지 닿는 기울기 비율 (학습 전)")),
+})
 
 
 def summary(m: Mapping[str, float], settings: Mapping[str, Value]) -> T:

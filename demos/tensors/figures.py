@@ -10,7 +10,7 @@ from typing import Any, Mapping
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from demos.framework import LiveChart, Result, T, Value
+from demos.framework import T, LiveChart, Metric, Result, Value
 from demos.plots import PALETTE, log_axis, style
 
 READ, UNREAD, LEAF, OP, ROOT = PALETTE[0], "#E6E6E6", PALETTE[1], PALETTE[5], PALETTE[2]
@@ -34,7 +34,7 @@ OPERATIONS = {
     "transpose-reshape": T("x.transpose(-2, -1).reshape(-1): flatten with reshape (copy)",
                            "x.transpose(-2, -1).reshape(-1): reshape로 펼치기 (복사)"),
     "contiguous": T("x.transpose(-2, -1).contiguous(): lay the transpose out (copy)",
-                    "x.transpose(-2, -1).contiguous(): 전치를 새로 배치 (복사)"),
+                    "x.transpose(-2, -1).contiguous(): 전치를 새 메모리에 늘어놓기 (복사)"),
     "to-float32": T("x.to(torch.float32): another dtype (copy)",
                     "x.to(torch.float32): 다른 자료형 (복사)"),
 }
@@ -52,6 +52,26 @@ LIVE = LiveChart(
     log_y=True,
     names={"error": T("|autograd − finite difference|", "|autograd − 유한 차분|")},
 )
+
+# What the page and the predictions call each measured number.
+METRICS = {
+    "view_error": Metric(T("view() raised an error", "view()가 오류를 냄"), "flag"),
+    "shares_storage": Metric(T("result shares x's storage", "결과가 x의 스토리지를 공유함"), "flag"),
+    "graph_nodes": Metric(T("nodes in the graph", "그래프의 노드 수"), "count"),
+    "graph_edges": Metric(T("edges in the graph", "그래프의 간선 수"), "count"),
+    "leaf_nodes": Metric(T("leaf tensors", "리프 텐서 수"), "count"),
+    "max_abs_error": Metric(T("largest absolute error", "가장 큰 절대 오차")),
+    "max_rel_error": Metric(T("largest relative error", "가장 큰 상대 오차")),
+    "gradcheck_passed": Metric(T("gradcheck passed", "gradcheck 통과"), "flag"),
+    "probes": Metric(T("finite-difference probes", "탐침 수"), "count"),
+    "accumulated_ratio": Metric(T(".grad after two backward calls, over one", "backward 두 번 뒤 .grad / 한 번 뒤")),
+    "no_grad_requires_grad": Metric(T("result under no_grad requires grad", "no_grad 아래 결과의 requires_grad"), "flag"),
+    "is_contiguous": Metric(T("result is contiguous", "결과가 연속 텐서임"), "flag"),
+    "storage_offset": Metric(T("storage offset", "스토리지 오프셋"), "count"),
+    "elements": Metric(T("elements of the result", "결과의 원소 수"), "count"),
+    "storage_elements": Metric(T("elements of its storage", "스토리지의 원소 수"), "count"),
+    **{f"stride_{d}": Metric(T(f"stride of dimension {d}", f"{d}번 차원의 stride"), "count") for d in range(4)},
+}
 
 
 def _tuple(values: list) -> str:
@@ -181,7 +201,7 @@ def _table(result: Result, lang: str) -> go.Figure:
                "align": "left", "font": {"size": 15}, "height": 30}))
     label = OPERATIONS.get(str(result.data.get("operation", "")), T("", ""))
     return style(fig, height=110 + 30 * 7, legend_below=False,
-                 title=T(f"Layout computed by torch: {label.en}", f"torch가 계산한 배치: {label.ko}")(lang))
+                 title=T(f"Layout computed by torch: {label.en}", f"torch가 계산한 메모리 레이아웃: {label.ko}")(lang))
 
 
 def _positions(nodes: dict, edges: list) -> dict[Any, tuple[float, float]]:

@@ -45,10 +45,11 @@ DEMO = Demo(
         Param("lr_min", T("Smallest learning rate", "가장 작은 학습률"), min=1e-4, max=0.1, log=True),
         Param("lr_max", T("Largest learning rate", "가장 큰 학습률"), min=0.2, max=10.0, log=True,
               help=T("Narrow the range around the best rates of a first, wide search: coarse to fine.",
-                     "넓게 한 번 탐색한 뒤 가장 좋았던 학습률 주변으로 범위를 좁혀 보세요: "
+                     "넓게 한 번 탐색한 뒤 가장 좋았던 학습률 주변으로 범위를 좁혀 보십시오: "
                      "거친 탐색에서 세밀한 탐색으로.")),
     ),
     live=figures.LIVE,
     figures=figures.figures,
     summary=figures.summary,
+    metric_names=figures.METRICS,
 )

@@ -10,7 +10,7 @@ from typing import Any, Mapping
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from demos.framework import LiveChart, Result, T, Value
+from demos.framework import T, TEST_ACC, accuracy, LiveChart, Metric, metric_table, Result, Value
 from demos.plots import PALETTE, decade_ticks, log_axis, style, tick_text
 
 METHODS = {"grid": T("grid search", "그리드 서치"), "random": T("random search", "랜덤 서치"),
@@ -29,6 +29,18 @@ LIVE = LiveChart(
     y_title=T("best validation accuracy so far", "지금까지 최고 검증 정확도"),
     names=dict(METHODS),
 )
+
+# What the page and the predictions call each measured number.
+METRICS = {
+    **metric_table(METHODS, {
+        "val_acc": accuracy(T("best validation accuracy", "최고 검증 정확도")), "test_acc": TEST_ACC,
+        "epochs_spent": Metric(T("epochs spent", "사용한 에포크 수"), "count"),
+        "trials": Metric(T("trials", "시도 수"), "count"),
+        "learning_rates": Metric(T("learning rates tried", "시도한 학습률 수"), "count"),
+    }),
+    "random_minus_grid": Metric(T("random minus grid (validation)", "랜덤 − 그리드 (검증)"), "points"),
+    "halving_minus_random": Metric(T("halving minus random (validation)", "반감법 − 랜덤 (검증)"), "points"),
+}
 
 
 def _percent(value: float) -> str:

@@ -93,6 +93,23 @@ def _common_prefix(a: str, b: str) -> str:
     return a[:n]
 
 
+# Korean readings of the letters and digits that end in a consonant (엘, 엠, 엔, 알; 영, 일,
+# 삼, 육, 칠, 팔): a word ending in one takes 은, any other takes 는.
+_CLOSED_ENDINGS = set("lmnr013678")
+
+
+def with_topic_particle(term: str) -> str:
+    """The term with the topic particle that fits its last sound: '드롭아웃은', '소프트맥스는'
+    ('합성곱 신경망 (CNN)' is read without its parenthesis: '합성곱 신경망 (CNN)은')."""
+    spoken = re.sub(r"\s*\([^)]*\)", "", term).strip() or term
+    last = spoken[-1].lower()
+    if "가" <= last <= "힣":
+        closed = (ord(last) - ord("가")) % 28 != 0
+    else:
+        closed = last in _CLOSED_ENDINGS
+    return term + ("은" if closed else "는")
+
+
 def difference(target: Card, other: Card) -> Text:
     """Why `other` is not `target`: the cards' own words where they have them."""
     for confusion in target.confused_with:
@@ -103,7 +120,7 @@ def difference(target: Card, other: Card) -> Text:
             return confusion.difference
     return Text(
         en=f"{other.term.en} is something else: {other.definition.en}",
-        ko=f"{other.term.ko}은(는) 다른 개념입니다: {other.definition.ko}",
+        ko=f"{with_topic_particle(other.term.ko)} 다른 개념입니다: {other.definition.ko}",
     )
 
 
@@ -119,7 +136,7 @@ def definition_question(target: Card, group: Sequence[Card], rng: random.Random)
         type="single_choice",
         prompt=Text(
             en="Which term is described here?\n\n> " + mask_term(target.definition.en, target.term),
-            ko="다음 설명에 해당하는 용어는 무엇일까요?\n\n> " + mask_term(target.definition.ko, target.term),
+            ko="다음 설명에 해당하는 용어는 무엇입니까?\n\n> " + mask_term(target.definition.ko, target.term),
         ),
         cards=[target.id],
         choices=choices,

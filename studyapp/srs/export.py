@@ -50,7 +50,7 @@ def deck_name(title: str) -> str:
 def _front(flashcard: Flashcard) -> str:
     card = flashcard.card
     if flashcard.reverse:
-        return f"{_both(card.definition)}<br><br><i>Which term? · 어떤 용어일까요?</i>"
+        return f"{_both(card.definition)}<br><br><i>Which term? · 어떤 용어입니까?</i>"
     return f"<b>{_esc(card.term.en)}</b><br>{_esc(card.term.ko)}"
 
 
@@ -61,8 +61,8 @@ def _back(flashcard: Flashcard, names: Mapping[str, Text]) -> str:
         parts.append(f"<b>{_esc(card.term.en)}</b><br>{_esc(card.term.ko)}")
     else:
         parts.append(_both(card.definition))
-    if card.formula:
-        parts.append(f"\\({_esc(card.formula)}\\)")  # Anki renders \( \) with MathJax
+    for formula in dict.fromkeys(card.formula_in(lang) for lang in ("en", "ko") if card.formula):
+        parts.append(f"\\({_esc(formula)}\\)")  # Anki renders \( \) with MathJax; words in both languages
     if card.example:
         parts.append(f"<i>Example · 예시</i><br>{_both(card.example)}")
     for confusion in card.confused_with:
@@ -96,7 +96,7 @@ def anki_tsv(content: Content, *, include_reversed: bool = True) -> str:
 
 
 CSV_COLUMNS = ["card_key", "topic", "reversed", "term_en", "term_ko", "definition_en", "definition_ko",
-               "formula", "example_en", "example_ko", "confused_with"]
+               "formula", "formula_ko", "example_en", "example_ko", "confused_with"]
 PROGRESS_COLUMNS = ["state", "due", "last_review", "reps", "lapses", "stability", "difficulty", "recall_now"]
 STATE_NAMES = {1: "learning", 2: "review", 3: "relearning"}
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")  # what spreadsheets read as the start of a formula
@@ -126,7 +126,7 @@ def cards_csv(
     for flashcard in flashcards(content, include_reversed=include_reversed):
         card = flashcard.card
         row = [flashcard.key, flashcard.topic_id, int(flashcard.reverse), card.term.en, card.term.ko,
-               card.definition.en, card.definition.ko, card.formula or "",
+               card.definition.en, card.definition.ko, card.formula_in("en") or "", card.formula_in("ko") or "",
                card.example.en if card.example else "", card.example.ko if card.example else "",
                " ".join(c.card for c in card.confused_with)]
         if states is not None:

@@ -18,6 +18,7 @@ class Settings:
     desired_retention: float = 0.9  # the recall probability at which a card comes due
     new_per_day: int = 20  # new cards introduced per UTC day
     include_reversed: bool = True  # also study definition -> term for cards marked reversible
+    term_cards: bool = False  # also study Korean term -> English term and back (Korean learners)
     parameters: tuple[float, ...] | None = None  # FSRS weights fitted to this learner; None = defaults
     optimized_on: int = 0  # how many reviews the fitted weights were learned from
     extra: dict[str, Any] = field(default_factory=dict, compare=False)  # keys we don't know: kept, not lost
@@ -98,7 +99,7 @@ def _convert(key: str, value: Any, strict: bool = False) -> Any:
         if not isinstance(value, (list, tuple)):
             raise TypeError("expected a list of numbers")
         return tuple(_number(x, strict) for x in value)
-    if key == "include_reversed":
+    if key in ("include_reversed", "term_cards"):
         if strict and not isinstance(value, bool):
             raise TypeError(f"expected true or false, got {value!r}")
         return bool(value)

@@ -23,7 +23,7 @@ class Study:
     """Today's queue for one profile, with what it was built from."""
 
     settings: Settings
-    cards: list[Flashcard]  # every flashcard of the content (reversed ones as the settings say)
+    cards: list[Flashcard]  # every flashcard of the content (reversed and term cards as the settings say)
     states: dict[str, CardState]  # card key -> its state, for the cards this profile has seen
     queue: Queue
     now: datetime
@@ -40,7 +40,7 @@ def study_queue(store: Store, profile_id: int, content: Content, now: datetime, 
     `extra_new` the learner asked for today), for the chosen topics (all when None/empty)."""
     now = as_utc(now)
     settings = load_settings(store, profile_id)
-    cards = flashcards(content, include_reversed=settings.include_reversed)
+    cards = flashcards(content, include_reversed=settings.include_reversed, term_cards=settings.term_cards)
     states = store.card_states(profile_id)
     queue = build_queue(cards, states, now, new_limit=settings.new_per_day + extra_new,
                         new_seen_today=store.new_cards_since(profile_id, day_start(now)), topics=topics)

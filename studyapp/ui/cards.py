@@ -19,6 +19,8 @@ def render_card(card: Card, content: Content) -> None:
         caption = card.term.other(here)
         if card.field:
             caption += f" · {t('field')}: {card.field.get(here)}"
+        if card.aliases:
+            caption += f" · {t('also_called')}: {', '.join(card.alias_texts())}"
         st.caption(caption)
         st.markdown(card.definition.get(here))
         details(card, {c.id: c.term for c in content.cards()} if card.confused_with else {})
@@ -29,7 +31,7 @@ def details(card: Card, terms: Mapping[str, Text], *, pitfalls: bool = True) -> 
     the terms it is often confused with (`terms`: card id -> term)."""
     here = lang()
     if card.formula:
-        st.latex(card.formula)
+        st.latex(card.formula_in(here))
     if card.example:
         st.markdown(f"**{t('example')}:** {card.example.get(here)}")
     if pitfalls and card.pitfalls:

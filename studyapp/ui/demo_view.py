@@ -11,7 +11,7 @@ from typing import Any
 import plotly.graph_objects as go
 import streamlit as st
 
-from studyapp.ui.i18n import lang, t
+from studyapp.ui.i18n import chart_config, lang, t
 
 log = logging.getLogger(__name__)
 LIVE_REDRAW_SECONDS = 0.3  # redrawing faster than this only costs the browser time
@@ -108,10 +108,11 @@ class LiveView:
         here = lang()
         picture = self.demo.live_picture(progress, here) if self.demo.live_picture else None
         if picture is not None:
-            self.picture.plotly_chart(picture, key=f"live-picture-{self.demo.id}-{self.draws}", width="stretch")
+            self.picture.plotly_chart(picture, key=f"live-picture-{self.demo.id}-{self.draws}", width="stretch",
+                                      config=chart_config())
         if progress.series:
             self.chart.plotly_chart(live_figure(progress, self.demo, here), key=f"live-{self.demo.id}-{self.draws}",
-                                    width="stretch")
+                                    width="stretch", config=chart_config())
         self.last_draw = now
 
     def waiting(self, position: int) -> None:
@@ -157,9 +158,12 @@ def render_result(demo, run) -> None:
         caption += " " + t("from_cache")
     st.caption(caption)
     for i, fig in enumerate(demo.figures(run.result, here)):
-        st.plotly_chart(fig, key=f"fig-{demo.id}-{i}", width="stretch")
+        st.plotly_chart(fig, key=f"fig-{demo.id}-{i}", width="stretch", config=chart_config())
     with st.expander(t("metrics")):
-        st.dataframe({"metric": list(run.result.metrics), "value": list(run.result.metrics.values())},
+        metrics = run.result.metrics
+        st.dataframe({t("metric_name"): [demo.metric(key).name(here) for key in metrics],
+                      t("metric_value"): [demo.metric(key).value(value, here) for key, value in metrics.items()],
+                      t("metric_key"): list(metrics)},
                      hide_index=True, width="stretch")
 
 

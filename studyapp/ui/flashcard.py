@@ -32,7 +32,10 @@ def _local(moment: datetime) -> str:
 def front(flashcard: srs.Flashcard) -> None:
     here, card = lang(), flashcard.card
     with st.container(border=True):
-        if flashcard.reverse:
+        if flashcard.translate:
+            st.caption(t(f"term_card_question_{flashcard.translate}"))
+            st.markdown(f"## {flashcard.shown_term()}")
+        elif flashcard.reverse:
             st.caption(t("which_term"))
             st.markdown(f"#### {card.definition.get(here)}")
         else:
@@ -43,6 +46,10 @@ def front(flashcard: srs.Flashcard) -> None:
 def back(flashcard: srs.Flashcard, terms: dict) -> None:
     here, card = lang(), flashcard.card
     with st.container(border=True):
+        if flashcard.translate:
+            st.markdown(f"## {flashcard.asked_term()}")
+            st.markdown(card.definition.get(here))
+            return
         if flashcard.reverse:
             st.markdown(f"## {card.term.get(here)}")
             st.markdown(f"### {card.term.other(here)}")
@@ -55,6 +62,8 @@ def caption(flashcard: srs.Flashcard, state, preview: srs.Preview, topic_titles:
     parts = [topic_titles.get(flashcard.topic_id, flashcard.topic_id)]
     if flashcard.reverse:
         parts.append(t("reversed"))
+    if flashcard.translate:
+        parts.append(t(f"term_card_{flashcard.translate}"))
     if state is None:
         parts.append(t("new_card"))
     else:

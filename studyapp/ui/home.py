@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from studyapp.ui.content_cache import current_content
-from studyapp.ui.i18n import lang, t
+from studyapp.ui.i18n import lang, link_params, t
 
 
 def render(topic_pages: dict) -> None:
@@ -28,4 +28,5 @@ def render(topic_pages: dict) -> None:
             ]
             st.caption(" · ".join(counts))
             if topic.id in topic_pages:
-                st.page_link(topic_pages[topic.id], label=t("open_topic", title=topic.title.get(here)), icon=":material/arrow_forward:")
+                st.page_link(topic_pages[topic.id], label=t("open_topic", title=topic.title.get(here)), icon=":material/arrow_forward:",
+                             query_params=link_params())

@@ -76,7 +76,8 @@ def render() -> None:
     content = current_content()
     session = _session(profile.id)
     titles = {tp.id: tp.title.get(here) for tp in content.topics}
-    chosen = st.multiselect(t("review_topics"), list(titles), format_func=titles.__getitem__, key="review-topics")
+    chosen = st.multiselect(t("review_topics"), list(titles), format_func=titles.__getitem__, key="review-topics",
+                            placeholder=t("all_topics"))
     today = srs.study_queue(get_store(), profile.id, content, srs.utcnow(), topics=chosen,
                             extra_new=session["extra_new"])
     queue = today.queue

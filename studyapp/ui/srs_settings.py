@@ -1,5 +1,5 @@
 """The Flashcards page's scheduler settings: desired retention, new cards per day, reversed
-cards, and fitting FSRS to the learner's own reviews."""
+cards, term cards (Korean <-> English), and fitting FSRS to the learner's own reviews."""
 
 from __future__ import annotations
 
@@ -22,9 +22,12 @@ def settings_panel(store, profile: srs.Profile, settings: srs.Settings) -> None:
             new_per_day = st.number_input(t("new_per_day"), NEW_PER_DAY_RANGE[0], NEW_PER_DAY_RANGE[1],
                                           int(settings.new_per_day), step=1, key="srs-new-per-day")
             reversed_ = st.toggle(t("study_reversed"), value=settings.include_reversed, key="srs-reversed")
+            term_cards = st.toggle(t("study_term_cards"), value=settings.term_cards, key="srs-term-cards",
+                                   help=t("study_term_cards_help"))
             if st.form_submit_button(t("save_settings")):
                 srs.save_settings(store, profile.id, replace(settings, desired_retention=float(retention),
-                                                             new_per_day=int(new_per_day), include_reversed=reversed_))
+                                                             new_per_day=int(new_per_day), include_reversed=reversed_,
+                                                             term_cards=term_cards))
                 st.rerun()
         usable = optimize.usable_reviews(store, profile.id)
         st.markdown(f"**{t('personal_parameters')}**")

@@ -84,7 +84,7 @@ class SingleChoice(PickOne, QuestionBase):
     choices: list[Choice] = Field(min_length=2)
 
     label: ClassVar[Text] = Text("Single choice", "단일 선택")
-    hint: ClassVar[Text] = Text("Choose one answer.", "답을 하나 고르세요.")
+    hint: ClassVar[Text] = Text("Choose one answer.", "답을 하나 고르십시오.")
     position: ClassVar[int] = 10
     one_right: ClassVar[str] = "a single_choice question needs exactly one correct choice, found {found}"
 
@@ -96,7 +96,7 @@ class OddOneOut(PickOne, QuestionBase):
     choices: list[Choice] = Field(min_length=3)
 
     label: ClassVar[Text] = Text("Odd one out", "다른 하나 찾기")
-    hint: ClassVar[Text] = Text("Which one does not belong with the others?", "나머지와 어울리지 않는 하나는 무엇일까요?")
+    hint: ClassVar[Text] = Text("Which one does not belong with the others?", "나머지와 어울리지 않는 하나는 무엇입니까?")
     position: ClassVar[int] = 60
     one_right: ClassVar[str] = "an odd_one_out question needs exactly one odd item (correct: true), found {found}"
 
@@ -111,7 +111,7 @@ class MultiChoice(QuestionBase):
     )
 
     label: ClassVar[Text] = Text("Multiple choice", "복수 선택")
-    hint: ClassVar[Text] = Text("Select every answer that applies.", "해당하는 답을 모두 고르세요.")
+    hint: ClassVar[Text] = Text("Select every answer that applies.", "해당하는 답을 모두 고르십시오.")
     position: ClassVar[int] = 20
     fast_seconds: ClassVar[float | None] = 25
 

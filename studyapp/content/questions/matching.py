@@ -36,7 +36,7 @@ class Matching(QuestionBase):
     distractors: list[Distractor] = []
 
     label: ClassVar[Text] = Text("Matching", "짝 맞추기")
-    hint: ClassVar[Text] = Text("Choose the match for each item on the left.", "왼쪽의 각 항목에 맞는 짝을 고르세요.")
+    hint: ClassVar[Text] = Text("Choose the match for each item on the left.", "왼쪽의 각 항목에 맞는 짝을 고르십시오.")
     position: ClassVar[int] = 50
     fast_seconds: ClassVar[float | None] = 40
 

@@ -112,7 +112,7 @@ class Numeric(QuestionBase):
     misconceptions: list[NumericMisconception] = []
 
     label: ClassVar[Text] = Text("Numeric", "수치 계산")
-    hint: ClassVar[Text] = Text("Enter a number.", "숫자를 입력하세요.")
+    hint: ClassVar[Text] = Text("Enter a number.", "숫자를 입력하십시오.")
     position: ClassVar[int] = 80
     fast_seconds: ClassVar[float | None] = 40
 

@@ -69,7 +69,7 @@ class Ordering(QuestionBase):
 
     label: ClassVar[Text] = Text("Ordering", "순서 맞추기")
     hint: ClassVar[Text] = Text("Choose the step for each position, first to last.",
-                                "첫 단계부터 마지막 단계까지, 각 자리에 올 단계를 고르세요.")
+                                "첫 단계부터 마지막 단계까지, 각 자리에 올 단계를 고르십시오.")
     position: ClassVar[int] = 40
     fast_seconds: ClassVar[float | None] = 40
 

@@ -10,7 +10,7 @@ import math
 import random
 import re
 from dataclasses import dataclass
-from typing import Annotated, Any, ClassVar, Literal, Mapping, Union
+from typing import Annotated, Any, Callable, ClassVar, Literal, Mapping, Union
 
 from pydantic import AfterValidator, Field, PlainValidator, StrictBool, StrictFloat, StrictInt
 
@@ -20,7 +20,7 @@ from studyapp.content.questions.base import TorchChecks, fmt, is_number
 from studyapp.content.questions.choice import choice_index
 from studyapp.text import Text
 
-MEASURED = Text("The demo measured {metric} = {value}.", "데모가 측정한 {metric} 값은 {value}입니다.")
+MEASURED = Text("Measured by the demo — {en}", "데모가 측정한 값 — {ko}")
 
 
 def _setting(value: object) -> object:
@@ -75,6 +75,19 @@ class Condition:
         below = value < self.high or (self.high_inclusive and value == self.high)
         return above and below
 
+    def describe(self, name: str, value: Callable[[float], str]) -> str:
+        """The condition in words: `name` for the metric, `value` writes a threshold
+        ("50% ≤ CNN test accuracy < 85%")."""
+        parts = []
+        if self.low != -math.inf:
+            parts.append(f"{value(self.low)} {'≤' if self.low_inclusive else '<'}")
+        if self.high == math.inf and parts:  # metric >= x reads better with the metric first
+            return f"{name} {'≥' if self.low_inclusive else '>'} {value(self.low)}"
+        parts.append(name)
+        if self.high != math.inf:
+            parts.append(f"{'≤' if self.high_inclusive else '<'} {value(self.high)}")
+        return " ".join(parts)
+
     def __str__(self) -> str:
         parts = []
         if self.low != -math.inf:
@@ -116,7 +129,7 @@ class PredictThenRun(QuestionBase):
 
     label: ClassVar[Text] = Text("Predict, then run", "예측 후 실행")
     hint: ClassVar[Text] = Text("Make your prediction; then the demo runs and its own measurement decides.",
-                                "예측을 고르세요. 그다음 데모가 실행되고, 데모가 측정한 값으로 채점합니다.")
+                                "예측을 고르십시오. 그다음 데모가 실행되고, 데모가 측정한 값으로 채점합니다.")
     position: ClassVar[int] = 90
     fast_seconds: ClassVar[float | None] = None  # a prediction is a judgement, not recall: never Easy
 
@@ -153,14 +166,26 @@ class PredictThenRun(QuestionBase):
         if metrics is None:
             raise AnswerError(f"{self.id}: a prediction is graded by the demo's metrics; run the demo first")
         happened = self.outcome_that_happened(metrics)
-        metric = self.choices[0].condition.metric
-        note = MEASURED.format(metric=metric, value=fmt(float(metrics[metric])))
+        note = self.measured(metrics)
         if happened == chosen:
             return Grade(True, 1.0, (self.choices[chosen].explanation,), note)
         lessons = [self.choices[chosen].explanation]
         if happened is not None:
             lessons.append(self.choices[happened].explanation)
         return Grade(False, 0.0, tuple(lessons), note)
+
+    def measured(self, metrics: Mapping[str, float]) -> Text:
+        """What the run measured, named in words: "Measured by the demo — CNN test accuracy: 96.1%"
+        (the demo's own name for its metric; its key when it has none)."""
+        from demos import get_demo  # the run that made `metrics` has loaded it already
+
+        metric = self.choices[0].condition.metric
+        value = float(metrics[metric])
+        try:
+            said = get_demo(self.demo).measured(metric, value)
+        except Exception:  # a demo that cannot load still grades: its key and the number
+            said = Text(f"{metric} {fmt(value)}", f"{metric} {fmt(value)}")
+        return MEASURED.format(en=said.en, ko=said.ko)
 
     def torch_problems(self, checks: TorchChecks) -> list[str] | None:
         """The stated settings suit the demo; with a run, its metric picks an outcome."""

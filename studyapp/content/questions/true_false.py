@@ -17,7 +17,7 @@ class TrueFalse(QuestionBase):
     misconception: Text = Field(description="Why the opposite answer is tempting, and wrong")
 
     label: ClassVar[Text] = Text("True or false", "참/거짓")
-    hint: ClassVar[Text] = Text("Is the statement true or false?", "이 문장은 참일까요, 거짓일까요?")
+    hint: ClassVar[Text] = Text("Is the statement true or false?", "이 문장은 참입니까, 거짓입니까?")
     position: ClassVar[int] = 30
     fast_seconds: ClassVar[float | None] = 10
 

@@ -35,7 +35,7 @@ class Typed(QuestionBase):
     typos: bool = Field(True, description="Forgive small typos (about one per five letters)")
 
     label: ClassVar[Text] = Text("Typed answer", "직접 입력")
-    hint: ClassVar[Text] = Text("Type your answer; small typos are forgiven.", "답을 입력하세요. 사소한 오타는 정답으로 인정합니다.")
+    hint: ClassVar[Text] = Text("Type your answer; small typos are forgiven.", "답을 입력하십시오. 사소한 오타는 정답으로 인정합니다.")
     position: ClassVar[int] = 70
     fast_seconds: ClassVar[float | None] = 15
 

@@ -25,11 +25,11 @@ def render(content, clock: Callable[[], float]) -> None:
     mode = st.radio(t("mode"), MODES, format_func=mode_names.get, horizontal=True, key="quiz-mode")
     titles = {tp.id: tp.title.get(here) for tp in content.topics}
     topics = st.multiselect(t("topics"), list(titles), default=list(titles), format_func=titles.get,
-                            key="quiz-topics")
+                            key="quiz-topics", placeholder=t("choose_one_or_more"))
     present = [kind for kind in QUESTION_TYPES if any(q.type == kind for q in content.questions())]
     type_names = {kind: type_name(kind) for kind in present}  # in this run's language: format_func runs later too
     types = st.multiselect(t("question_types"), present, default=present, format_func=type_names.get,
-                           key="quiz-types")
+                           key="quiz-types", placeholder=t("choose_one_or_more"))
     available = sum(q.type in types for tp in content.topics if tp.id in topics for q in tp.questions)
     left, right = st.columns(2)
     count = left.number_input(t("number_of_questions"), min_value=1, max_value=100, value=10, step=1,

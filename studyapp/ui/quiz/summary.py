@@ -8,7 +8,7 @@ from typing import Callable
 import streamlit as st
 
 from studyapp.quiz import QuizSession, QuizSettings
-from studyapp.ui.i18n import lang, t
+from studyapp.ui.i18n import chart_config, lang, t
 from studyapp.ui.quiz.review import lessons, type_name, verdict
 from studyapp.ui.quiz.state import SESSION_KEY, runs, save_status, start
 from studyapp.ui.quiz.widgets import widget_for
@@ -77,4 +77,4 @@ def missed(session: QuizSession, index: int) -> None:
             from demos import get_demo
 
             for i, fig in enumerate(get_demo(run.demo).figures(run.result, here)):
-                st.plotly_chart(fig, key=f"quiz-{session.id}-{index}-fig-{i}", width="stretch")
+                st.plotly_chart(fig, key=f"quiz-{session.id}-{index}-fig-{i}", width="stretch", config=chart_config())

@@ -5,3 +5,5 @@ Pages read them with `studyapp.ui.i18n.t(key, **values)`."""
 from studyapp.ui.strings import en, ko
 
 CATALOGUES: dict[str, dict[str, str]] = {"en": en.STRINGS, "ko": ko.STRINGS}
+# Plotly's own words (toolbar tips, month names) per language; English is Plotly's own.
+PLOTLY_LOCALES: dict[str, dict] = {"ko": ko.PLOTLY}

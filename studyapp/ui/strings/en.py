@@ -44,6 +44,9 @@ STRINGS: dict[str, str] = {
     "trained_on": "Trained on {device} in {seconds:.2f} s",
     "from_cache": "(same settings as before: result reused)",
     "metrics": "All measured numbers",
+    "metric_name": "Measured",
+    "metric_value": "Value",
+    "metric_key": "Key (studyapp demo run --json)",
     "show_code": "Show this demo's PyTorch code",
     "code_caption": (
         "The demo's lesson: {lines} lines of plain PyTorch. Saved as {file}, `python {file}` runs it on "
@@ -62,6 +65,10 @@ STRINGS: dict[str, str] = {
     "search": "Search terms in English or Korean",
     "n_terms": "{n} terms",
     "no_match": "No term matches “{query}”.",
+    "first_n": "the best {n} shown",
+    "open_card_in_topic": "Open this card in “{title}”",
+    "searched_card": "The card you looked up",
+    "also_called": "also called",
     "topic": "Topic",
 
     # Profiles (sidebar)
@@ -86,6 +93,7 @@ STRINGS: dict[str, str] = {
 
     # Flashcards
     "review_topics": "Topics (none chosen = all)",
+    "all_topics": "All topics",
     "review_progress": "{done} done · {left} left ({due} due, {new} new)",
     "undo_last_rating": "Undo last rating",
     "last_rating_undone": "Last rating undone.",
@@ -114,6 +122,12 @@ STRINGS: dict[str, str] = {
     "desired_retention_help": "The chance of recalling a card when it comes due. Higher means more reviews.",
     "new_per_day": "New cards per day",
     "study_reversed": "Also study reversed cards (definition → term)",
+    "study_term_cards": "Also study term cards (Korean → English, English → Korean)",
+    "study_term_cards_help": "Two more cards per term for learners of the Korean and English names: each comes once the term's own card is learned. Switching them off keeps their progress.",
+    "term_card_ko-en": "Korean → English",
+    "term_card_en-ko": "English → Korean",
+    "term_card_question_ko-en": "The English term?",
+    "term_card_question_en-ko": "The Korean term?",
     "save_settings": "Save settings",
     "personal_parameters": "Personal FSRS parameters",
     "parameters_in_use": "In use: fitted to your {n} reviews.",
@@ -139,6 +153,8 @@ STRINGS: dict[str, str] = {
     "weekdays": "Mon Tue Wed Thu Fri Sat Sun",  # Monday first, split at spaces
     "chart_reviews": "reviews",
     "chart_reviews_hover": "week of %{x}, %{y}: %{z} reviews",
+    "date_tick": "%b %-d",
+    "date_hover": "%b %-d, %Y",
     "chart_reviews_title": "Reviews per day",
     "chart_due": "cards due",
     "chart_due_title": "Cards due in the next 30 days",
@@ -162,6 +178,7 @@ STRINGS: dict[str, str] = {
     "exam": "Exam",
     "confusables_drill": "Confusables drill",
     "question_types": "Question types",
+    "choose_one_or_more": "Choose one or more",
     "number_of_questions": "Number of questions",
     "time_limit_minutes": "Time limit in minutes (exam; 0 = none)",
     "questions_match": "{n} questions match these choices.",
@@ -188,6 +205,10 @@ STRINGS: dict[str, str] = {
     "choose_answer_first": "Choose an answer first.",
     "true": "True",
     "false": "False",
+    "yes": "yes",
+    "no": "no",
+    "setting_on": "on",
+    "setting_off": "off",
     "choose_true_or_false_first": "Choose true or false first.",
     "step_used_twice": "Each step may appear only once.",
     "step_missing": "Choose a step for every position.",

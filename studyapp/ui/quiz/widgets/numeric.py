@@ -5,9 +5,18 @@ from __future__ import annotations
 
 import streamlit as st
 
+from demos.generators import param_name
+
 from studyapp.content.questions import fmt
 from studyapp.ui.i18n import lang, t
 from studyapp.ui.quiz.widgets.base import Widget
+
+
+def drawn(value) -> str:
+    """A drawn value as the learner reads it: yes/no for a switch, else the number."""
+    if isinstance(value, bool):
+        return t("yes") if value else t("no")
+    return fmt(value)
 
 
 class Number(Widget):
@@ -16,7 +25,9 @@ class Number(Widget):
     def ask(self, item, key):
         q = item.question
         if item.values:
-            shown = ", ".join(f"{name} = {fmt(value)}" for name, value in item.values.items() if name in q.varying())
+            here = lang()
+            shown = ", ".join(f"{param_name(name)(here)} = {drawn(value)}"
+                              for name, value in item.values.items() if name in q.varying())
             st.caption(t("drawn_for_this_attempt", shown=shown))
         whole = q.tolerance == 0 and q.rel_tolerance == 0 and float(item.right_answer()).is_integer()
         label = t("your_answer") + (f" ({q.unit.get(lang())})" if q.unit else "")

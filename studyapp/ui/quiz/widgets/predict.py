@@ -19,8 +19,9 @@ class Prediction(Widget):
 
         q, here = item.question, lang()
         demo = get_demo(q.demo)
-        labels = {p.name: p.label(here) for p in demo.params}
-        rows = [f"- {labels.get(k, k)}: **{fmt(v) if not isinstance(v, str) else v}**" for k, v in q.params.items()]
+        params = {p.name: p for p in demo.params}
+        rows = [f"- {params[k].label(here) if k in params else k}: **{setting(params.get(k), v, here)}**"
+                for k, v in q.params.items()]
         st.markdown(f"**{t('demo')}: {demo.title(here)}**\n\n" + "\n".join(rows))
         st.caption(t("other_settings_keep_defaults"))
 
@@ -48,14 +49,32 @@ class Prediction(Widget):
             return run_demo(q.demo, q.params, seed=q.seed)
 
     def show_answer(self, item, response):
+        from demos import get_demo
+
         q, here = item.question, lang()
         metrics = response.metrics if response else None
         answer = response.answer if response else None
+        demo = get_demo(q.demo)
         lines = []
         for i in item.order:
             choice = q.choices[i]
             condition = choice.condition
             happened = metrics is not None and condition.metric in metrics and condition.holds(float(metrics[condition.metric]))
-            lines.append(f"- {mark(happened, i == answer)} {choice.text.get(here)} `{choice.when}`")
+            lines.append(f"- {mark(happened, i == answer)} {choice.text.get(here)} · *{outcome_words(demo, condition, here)}*")
         st.markdown("\n".join(lines))
         st.caption(t("prediction_legend"))
+
+
+def outcome_words(demo, condition, here: str) -> str:
+    """An outcome's condition as a learner reads it: "CNN 테스트 정확도 ≥ 85%"."""
+    metric = demo.metric(condition.metric)
+    return condition.describe(metric.name(here), lambda v: metric.value(v, here, exact=False))
+
+
+def setting(param, value, here: str) -> str:
+    """A stated setting as the demo's page shows it: a choice's label, yes/no, a number."""
+    if isinstance(value, bool):
+        return t("setting_on") if value else t("setting_off")
+    if isinstance(value, str):
+        return param.choice_label(value, here) if param is not None else value
+    return fmt(value)
