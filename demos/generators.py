@@ -20,8 +20,8 @@ cost the seconds it takes to load PyTorch.
 from __future__ import annotations
 
 import inspect
-from dataclasses import dataclass
-from typing import Callable
+from dataclasses import dataclass, field
+from typing import Callable, Mapping
 
 from demos import conv_shapes
 from studyapp.text import Text
@@ -37,6 +37,9 @@ class Generator:
     params: tuple[str, ...]
     compute: Callable[..., float]
     about: str  # one line for authors: what the number is
+    # Names on screen for parameters whose meaning here differs from PARAM_NAMES (a1 is a fold
+    # score in cv-mean but a vector component in cosine-similarity).
+    names: Mapping[str, Text] = field(default_factory=dict)
 
     def __call__(self, **values: float | int | bool) -> float:
         unknown = sorted(set(values) - set(self.params))
@@ -50,11 +53,13 @@ class Generator:
 GENERATORS: dict[str, Generator] = {}
 
 
-def generator(name: str, about: str) -> Callable[[Callable[..., float]], Callable[..., float]]:
+def generator(name: str, about: str, names: Mapping[str, Text] | None = None,
+              ) -> Callable[[Callable[..., float]], Callable[..., float]]:
     """Register the decorated function as the generator `name`; its parameters are its own."""
 
     def register(compute: Callable[..., float]) -> Callable[..., float]:
-        GENERATORS[name] = Generator(name, tuple(inspect.signature(compute).parameters), compute, about)
+        GENERATORS[name] = Generator(name, tuple(inspect.signature(compute).parameters), compute, about,
+                                     dict(names or {}))
         return compute
 
     return register
@@ -360,7 +365,9 @@ def embedding_parameter_count(vocab: int, dim: int, bias: bool) -> int:
     return sum(p.numel() for p in layer.parameters())
 
 
-@generator("cosine-similarity", "cosine similarity (or dot product) of two 3-D vectors")
+@generator("cosine-similarity", "cosine similarity (or dot product) of two 3-D vectors", names={
+    **{f"{v}{k}": Text(f"{v}{k} (component {k} of {v})", f"{v}{k} ({v}의 {k}번째 성분)") for v in "ab" for k in (1, 2, 3)},
+})
 def cosine_of(a1: float, a2: float, a3: float, b1: float, b2: float, b3: float, normalized: bool) -> float:
     """Cosine similarity of two 3-D vectors (torch.nn.functional.cosine_similarity); without
     `normalized`, their plain dot product."""
@@ -488,3 +495,95 @@ def mobilenet_v2_trainable(classes: int, frozen: bool) -> int:
         old = model.classifier[1]  # nn.Linear(1280, 1000) after a Dropout
         model.classifier[1] = nn.Linear(old.in_features, int(classes))  # new: requires_grad
     return sum(p.numel() for p in model.parameters() if p.requires_grad)
+
+
+# --- what the learner reads -------------------------------------------------------------------
+# A numeric question shows the values drawn for each attempt ("input size = 12"): each
+# parameter's name in both languages. A parameter missing here shows as its name in the code.
+PARAM_NAMES: dict[str, Text] = {
+    "in_size": Text("input size", "입력 크기"),
+    "kernel": Text("kernel size", "커널 크기"),
+    "stride": Text("stride", "스트라이드"),
+    "padding": Text("padding", "패딩"),
+    "in_channels": Text("input channels", "입력 채널 수"),
+    "out_channels": Text("output channels", "출력 채널 수"),
+    "bias": Text("bias", "편향"),
+    "in_features": Text("input features", "입력 특징 수"),
+    "out_features": Text("output features", "출력 특징 수"),
+    "inputs": Text("inputs", "입력 수"),
+    "hidden": Text("hidden units per layer", "층당 은닉 유닛 수"),
+    "outputs": Text("outputs", "출력 수"),
+    "hidden_layers": Text("hidden layers", "은닉층 수"),
+    "input_size": Text("input size", "입력 크기"),
+    "hidden_size": Text("hidden size", "은닉 상태 크기"),
+    "p": Text("dropout rate p", "드롭아웃 비율 p"),
+    "activation": Text("activation", "활성값"),
+    "weight": Text("weight", "가중치"),
+    "grad": Text("gradient", "기울기"),
+    "lr": Text("learning rate", "학습률"),
+    "weight_decay": Text("weight decay", "가중치 감쇠"),
+    **{f"a{k}": Text(f"fold {k} score", f"폴드 {k} 점수") for k in range(1, 6)},
+    "unbiased": Text("unbiased (divide by K − 1)", "불편 추정 (K − 1로 나눔)"),
+    "images": Text("images", "이미지 수"),
+    "folds": Text("folds", "폴드 수"),
+    "validation": Text("count the validation fold", "검증 폴드를 셈"),
+    "outer_folds": Text("outer folds", "바깥 폴드 수"),
+    "inner_folds": Text("inner folds", "안쪽 폴드 수"),
+    "settings": Text("settings tried", "시도할 설정 수"),
+    "refit": Text("refit on the whole training part", "훈련 부분 전체로 다시 학습"),
+    "trials": Text("trials", "시도 수"),
+    "top_percent": Text("best share of the space (%)", "공간에서 가장 좋은 비율 (%)"),
+    "configs": Text("configurations", "설정 수"),
+    "min_epochs": Text("epochs in the first rung", "첫 단계의 에포크 수"),
+    "keep_one_in": Text("keep one in", "남기는 비율 (n개 중 1개)"),
+    "rungs": Text("rungs", "단계 수"),
+    "resume": Text("resume survivors", "살아남은 설정 이어서 학습"),
+    "separable": Text("depthwise separable", "깊이별 분리"),
+    "size": Text("image size", "이미지 크기"),
+    "d0": Text("size of dimension 0", "0번 차원의 크기"),
+    "d1": Text("size of dimension 1", "1번 차원의 크기"),
+    "d2": Text("size of dimension 2", "2번 차원의 크기"),
+    "dim": Text("dimension", "차원"),
+    "rows": Text("rows", "행 수"),
+    "cols": Text("columns", "열 수"),
+    "start_row": Text("first row", "시작 행"),
+    "start_col": Text("first column", "시작 열"),
+    "i": Text("row i", "행 i"),
+    "j": Text("column j", "열 j"),
+    "transposed": Text("transposed", "전치함"),
+    "value": Text("value of x", "x의 값"),
+    "power": Text("power", "거듭제곱 지수"),
+    "calls": Text("backward calls", "backward 호출 수"),
+    "samples": Text("samples", "샘플 수"),
+    "batch_size": Text("batch size", "배치 크기"),
+    "drop_last": Text("drop the short last batch (drop_last)", "모자란 마지막 배치 버림 (drop_last)"),
+    "vocab": Text("vocabulary size", "어휘 크기"),
+    "normalized": Text("cosine (normalized)", "코사인 (정규화함)"),
+    "letters": Text("letters in the word", "단어의 글자 수"),
+    "min_n": Text("shortest n-gram", "가장 짧은 n-gram"),
+    "max_n": Text("longest n-gram", "가장 긴 n-gram"),
+    "boundaries": Text("boundary symbols < >", "경계 기호 < >"),
+    "momentum": Text("momentum", "모멘텀"),
+    "running": Text("running mean before", "이전 이동 평균"),
+    "batch_mean": Text("batch mean", "배치 평균"),
+    "fan_in": Text("fan-in", "fan-in (입력 수)"),
+    "fan_out": Text("fan-out", "fan-out (출력 수)"),
+    "uniform": Text("uniform (else normal)", "균등 분포 (아니면 정규 분포)"),
+    **{f"s{k}": Text(f"score of key {k}", f"키 {k}의 점수") for k in (1, 2, 3)},
+    "d_k": Text("key size d_k", "키 크기 d_k"),
+    "d_model": Text("model width d_model", "모델 폭 d_model"),
+    "heads": Text("attention heads", "어텐션 헤드 수"),
+    "biases": Text("with biases", "편향 포함"),
+    "layers": Text("layers", "층 수"),
+    "context": Text("context length", "문맥 길이"),
+    "embeddings": Text("count the embeddings", "임베딩 포함"),
+    "classes": Text("new classes", "새 클래스 수"),
+    "frozen": Text("backbone frozen", "백본 고정"),
+}
+
+
+def param_name(name: str, generator: str | None = None) -> Text:
+    """A generator parameter's name on screen (the generator's own name for it first); its name
+    in the code when it has none."""
+    own = GENERATORS[generator].names if generator in GENERATORS else {}
+    return own.get(name) or PARAM_NAMES.get(name) or Text(name, name)

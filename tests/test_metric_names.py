@@ -112,8 +112,18 @@ def test_every_generator_parameter_has_a_name_in_both_languages():
 
     params = {p for g in GENERATORS.values() for p in g.params}
     assert len(params) > 30
-    assert sorted(p for p in params if p not in PARAM_NAMES) == []
-    assert [p for p, name in PARAM_NAMES.items() if not (name.en.strip() and name.ko.strip()) or name.ko == p] == []
+    assert sorted((g.name, p) for g in GENERATORS.values() for p in g.params
+                  if p not in PARAM_NAMES and p not in g.names) == []
+    names = list(PARAM_NAMES.items()) + [item for g in GENERATORS.values() for item in g.names.items()]
+    assert [p for p, name in names if not (name.en.strip() and name.ko.strip()) or name.ko == p] == []
+
+
+def test_a_generator_can_name_a_parameter_its_own_way():
+    from demos.generators import param_name
+
+    assert param_name("a1", "cv-mean").en == "fold 1 score"
+    assert "component 1 of a" in param_name("a1", "cosine-similarity").en
+    assert param_name("nonexistent", None).en == "nonexistent"
 
 
 def test_a_korean_numeric_question_names_its_drawn_values(monkeypatch):

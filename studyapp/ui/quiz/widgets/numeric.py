@@ -26,7 +26,7 @@ class Number(Widget):
         q = item.question
         if item.values:
             here = lang()
-            shown = ", ".join(f"{param_name(name)(here)} = {drawn(value)}"
+            shown = ", ".join(f"{param_name(name, q.generator)(here)} = {drawn(value)}"
                               for name, value in item.values.items() if name in q.varying())
             st.caption(t("drawn_for_this_attempt", shown=shown))
         whole = q.tolerance == 0 and q.rel_tolerance == 0 and float(item.right_answer()).is_integer()
