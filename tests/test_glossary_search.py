@@ -145,6 +145,13 @@ def test_no_match_says_so(monkeypatch):
     assert "No term matches “zzqx”." in page_text(at)
 
 
+def test_a_query_that_matches_nothing_is_echoed_as_typed_not_as_markdown(monkeypatch):
+    at = glossary(monkeypatch)
+    at.text_input(key="glossary-query").input("[prize](http://evil.example) **bold**").run()
+    shown = at.warning[0].value
+    assert "\\[prize\\]" in shown and "\\*\\*bold\\*\\*" in shown  # escaped: no link, no bold
+
+
 def test_a_link_opens_the_topic_with_its_card_first(monkeypatch):
     at = make_app(monkeypatch, lang="ko")
     at.query_params["card"] = "dropout"

@@ -9,6 +9,7 @@ from studyapp.content.search import search
 from studyapp.ui.cards import render_card
 from studyapp.ui.content_cache import current_content
 from studyapp.ui.i18n import lang, link_params, t
+from studyapp.ui.plain import plain
 
 MAX_SHOWN = 40  # hits drawn at once; the count says how many more there are
 CARD_PARAM = "card"  # ?card=<id> on a topic page: the card the learner came for
@@ -27,7 +28,7 @@ def results(topic_pages: dict) -> None:
                           type="search", icon=":material/search:", live=True)
     hits = search(content, query or "", here)
     if not hits:
-        st.warning(t("no_match", query=query))
+        st.warning(t("no_match", query=plain(query)))  # typed text, never Markdown
         return
     shown = hits[:MAX_SHOWN]
     st.caption(t("n_terms", n=len(hits)) + ("" if len(hits) == len(shown) else " · " + t("first_n", n=len(shown))))
