@@ -73,10 +73,10 @@ def summary(m: Mapping[str, float], settings: Mapping[str, Value]) -> T:
         rest = T(rest.en + f" Pretraining barely learned the digits 0–4 ({_pct(m['pretrain_acc'])}): try a "
                  "smaller learning rate or more steps.",
                  rest.ko + f" 사전 학습이 숫자 0~4를 거의 배우지 못했습니다({_pct(m['pretrain_acc'])}). 학습률을 "
-                 "낮추거나 스텝을 늘려 보세요.")
+                 "낮추거나 스텝을 늘려 보십시오.")
     broken = int(m.get("diverged_runs", 0))
     warn = (T(f" {broken} run(s) diverged (the loss became NaN): lower the learning rate.",
-              f" {broken}개 실행이 발산했습니다(손실이 NaN). 학습률을 낮추세요.") if broken else T("", ""))
+              f" {broken}개 실행이 발산했습니다(손실이 NaN). 학습률을 낮추십시오.") if broken else T("", ""))
     return T(ten.en + verdict.en + rest.en + warn.en, ten.ko + verdict.ko + rest.ko + warn.ko)
 
 
