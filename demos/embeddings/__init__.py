@@ -51,6 +51,7 @@ DEMO = Demo(
     live=figures.LIVE,
     figures=figures.figures,
     summary=figures.summary,
+    metric_names=figures.METRICS,
     live_picture=figures.live_picture,
     # The most examples: skip-gram makes one per (word, neighbour) pair.
     heaviest={"mode": "skip-gram"},

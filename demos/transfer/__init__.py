@@ -60,4 +60,5 @@ DEMO = Demo(
     live=figures.LIVE,
     figures=figures.figures,
     summary=figures.summary,
+    metric_names=figures.METRICS,
 )
