@@ -136,7 +136,7 @@ def test_the_korean_page_finds_a_notes_spelling_and_links_with_the_language(monk
     assert at.expander[0].label.startswith("Xavier 초기화")
     assert "다른 이름: 자비에 초기화" in page_text(at)
     link = at.get("page_link")[0].proto
-    assert (link.page, link.query_string) == ("topic-activations", "card=xavier-initialization&lang=ko")
+    assert (link.page, link.query_string) == ("topic-normalization", "card=xavier-initialization&lang=ko")
 
 
 def test_no_match_says_so(monkeypatch):

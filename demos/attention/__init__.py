@@ -58,5 +58,6 @@ DEMO = Demo(
     live=figures.LIVE,
     figures=figures.figures,
     summary=figures.summary,
+    metric_names=figures.METRICS,
     live_picture=figures.live_picture,
 )

@@ -9,7 +9,9 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from demos.framework import LiveChart, Progress, Result, T, Value
+from demos.framework import (
+    TEST_ACC, TEST_LOSS, LiveChart, Progress, Result, T, Value, accuracy, diverged_step,
+)
 from demos.plots import PALETTE, log_axis, style
 
 LENGTH = 8  # digits per sequence: the lesson's LENGTH, written out so the page loads no torch
@@ -26,6 +28,17 @@ LIVE = LiveChart(
     y_title=T("share of digits right (this batch)", "맞힌 숫자 비율 (이번 배치)"),
     names=HALVES,
 )
+
+# What the page and the predictions call each measured number.
+METRICS = {
+    "test_acc": TEST_ACC,
+    "first_half_acc": accuracy(T("test accuracy, output positions 0–3", "출력 위치 0–3의 테스트 정확도")),
+    "second_half_acc": accuracy(T("test accuracy, output positions 4–7", "출력 위치 4–7의 테스트 정확도")),
+    "test_loss": TEST_LOSS,
+    "sequence_acc": accuracy(T("sequences entirely right", "전체를 맞힌 시퀀스 비율")),
+    "mirror_attention": accuracy(T("attention on the mirror input", "거울 위치의 입력에 둔 어텐션 비율")),
+    "diverged_step": diverged_step(0),
+}
 
 
 def _pct(value: float) -> str:

@@ -18,9 +18,9 @@ DEMO = Demo(
         "king − man + woman. Switch to CBOW, shrink the vectors or the corpus, and compare.",
         "네거티브 샘플링을 쓰는 스킵그램(skip-gram)이 생성한 문장(\"the queen lives in the palace\", "
         "\"the cat eats fish\")으로 이루어진 작은 말뭉치에서 단어마다 벡터를 학습합니다. 학습하는 동안 "
-        "단어들이 2차원 투영 위에서 움직이며, 비슷한 문맥에서 쓰이는 단어끼리 모이는 모습을 지켜보세요. "
+        "단어들이 2차원 투영 위에서 움직이며, 비슷한 문맥에서 쓰이는 단어끼리 모이는 모습을 지켜보십시오. "
         "끝나면 king − man + woman에 가장 가까운 단어가 queen인지를 가정하지 않고 직접 잽니다. CBOW로 "
-        "바꾸거나, 벡터나 말뭉치를 줄여 보고 비교해 보세요.",
+        "바꾸거나, 벡터나 말뭉치를 줄여 보고 비교해 보십시오.",
     ),
     lesson="demos.embeddings.lesson",
     params=(
@@ -51,6 +51,7 @@ DEMO = Demo(
     live=figures.LIVE,
     figures=figures.figures,
     summary=figures.summary,
+    metric_names=figures.METRICS,
     live_picture=figures.live_picture,
     # The most examples: skip-gram makes one per (word, neighbour) pair.
     heaviest={"mode": "skip-gram"},

@@ -11,7 +11,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from demos.data import PEOPLE, WORD_GROUPS
-from demos.framework import LiveChart, Progress, Result, T, Value
+from demos.framework import LiveChart, Metric, Progress, Result, T, Value, accuracy
 from demos.plots import PALETTE, style
 
 GROUPS = {  # the groups of demos.data.WORD_GROUPS, as the legend names them
@@ -39,6 +39,24 @@ LIVE = LiveChart(
     y_title=T("loss (mean over the steps since the last point)", "손실 (직전 점 이후 스텝의 평균)"),
     names={"loss": T("training loss (negative sampling)", "훈련 손실 (네거티브 샘플링)")},
 )
+
+# What the page and the predictions call each measured number.
+METRICS = {
+    "analogy_rank": Metric(T("queen's rank among the words nearest to king − man + woman",
+                             "king − man + woman에 가까운 단어 중 queen의 순위"), "count"),
+    "analogy_correct": Metric(T("queen is the word nearest to king − man + woman",
+                                "king − man + woman에 가장 가까운 단어가 queen임"), "flag"),
+    "analogy_cosine": Metric(T("cosine of queen with king − man + woman", "queen과 king − man + woman의 코사인 유사도")),
+    "analogy_rank_at_start": Metric(T("queen's rank before training", "학습 전 queen의 순위"), "count"),
+    "analogy_rank_with_inputs": Metric(T("queen's rank if the input words may answer",
+                                         "입력 단어도 답이 될 수 있을 때 queen의 순위"), "count"),
+    "analogy_accuracy": accuracy(T("share of the 72 person-word analogies solved",
+                                   "사람 단어 유추 72개 중 푼 비율")),
+    "loss": Metric(T("final training loss (negative sampling)", "최종 훈련 손실 (네거티브 샘플링)")),
+    "steps_run": Metric(T("training steps run", "학습한 스텝 수"), "count"),
+    "vocab_size": Metric(T("vocabulary size", "어휘 크기"), "count"),
+    "examples": Metric(T("training examples per epoch", "에포크당 훈련 예제 수"), "count"),
+}
 
 
 def summary(m: Mapping[str, float], settings: Mapping[str, Value]) -> T:

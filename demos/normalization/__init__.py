@@ -20,7 +20,7 @@ DEMO = Demo(
         "같은 가중치에서 출발하는 20층 ReLU 신경망 세 개를 비교합니다. 가중치의 크기는 여러분이 "
         "고르며, 하나는 정규화가 없고 하나는 배치 정규화, 하나는 층 정규화를 씁니다. 학습 전에 "
         "활성값과 기울기의 퍼짐이 층마다 어떻게 변하는지 보고, 이어서 어느 신경망이 배우는지 "
-        "지켜보세요. 마지막에는 배치 정규화 신경망에 이미지를 한 장씩 학습 모드와 평가 모드로 "
+        "지켜보십시오. 마지막에는 배치 정규화 신경망에 이미지를 한 장씩 학습 모드와 평가 모드로 "
         "넣어 봅니다.",
     ),
     lesson="demos.normalization.lesson",
@@ -42,11 +42,12 @@ DEMO = Demo(
               help=T("Layer norm is the most sensitive to it here: a normalized layer's gradient grows as "
                      "its weights shrink, so with Xavier weights try 0.005.",
                      "여기서는 층 정규화가 학습률에 가장 민감합니다. 정규화되는 층의 기울기는 가중치가 "
-                     "작을수록 커지므로, Xavier 가중치라면 0.005를 써 보세요.")),
+                     "작을수록 커지므로, Xavier 가중치라면 0.005를 써 보십시오.")),
     ),
     # A large learning rate makes networks diverge and stop early: the longest run keeps them all.
     heaviest={"lr": 0.001},
     live=figures.LIVE,
     figures=figures.figures,
     summary=figures.summary,
+    metric_names=figures.METRICS,
 )

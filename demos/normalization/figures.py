@@ -8,7 +8,9 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from demos.framework import LiveChart, Result, T, Value
+from demos.framework import (
+    TEST_ACC, LiveChart, Metric, Result, T, Value, accuracy, diverged_step, metric_table,
+)
 from demos.plots import PALETTE, flat, log_axis, style
 
 NORMS = ("none", "batch", "layer")  # the lesson's names for the three networks
@@ -29,6 +31,30 @@ LIVE = LiveChart(
     names=NAMES,
     log_y=True,
 )
+
+# What the page and the predictions call each measured number: "batch norm: test accuracy".
+TRAIN_MODE_BN = T("batch norm in train mode", "학습 모드의 배치 정규화")
+METRICS = {
+    **metric_table({norm: T(f"{name.en}:", f"{name.ko}:") for norm, name in NAMES.items()}, {
+        "test_acc": TEST_ACC,
+        "diverged_step": diverged_step(0),
+        "activation_ratio": Metric(T("activation spread, last hidden layer over first (before training)",
+                                     "활성값 퍼짐의 비 (마지막 은닉층 / 첫 번째 은닉층, 학습 전)")),
+        "gradient_ratio": Metric(T("gradient spread, first hidden layer over last (before training)",
+                                   "기울기 퍼짐의 비 (첫 번째 은닉층 / 마지막 은닉층, 학습 전)")),
+        "similarity": Metric(T("mean cosine similarity of two different images at the last hidden layer "
+                               "(before training)",
+                               "마지막 은닉층에서 서로 다른 두 이미지의 평균 코사인 유사도 (학습 전)")),
+    }),
+    "bn_batch1_refused": Metric(T(f"{TRAIN_MODE_BN.en} refused a single image",
+                                  f"{TRAIN_MODE_BN.ko}가 이미지 한 장을 거부함"), "flag"),
+    "bn_alone_acc": accuracy(T(f"{TRAIN_MODE_BN.en}: accuracy on images sent alone (two copies each)",
+                               f"{TRAIN_MODE_BN.ko}: 이미지를 따로(두 장씩 복사해) 넣었을 때의 정확도")),
+    "bn_alone_classes": Metric(T(f"{TRAIN_MODE_BN.en}: distinct classes predicted for images sent alone",
+                                 f"{TRAIN_MODE_BN.ko}: 이미지를 따로 넣었을 때 나온 서로 다른 클래스 수"), "count"),
+    "bn_whole_acc": accuracy(T(f"{TRAIN_MODE_BN.en}: accuracy on the whole test set as one batch",
+                               f"{TRAIN_MODE_BN.ko}: 테스트 세트 전체를 한 배치로 넣었을 때의 정확도")),
+}
 
 
 def summary(m: Mapping[str, float], settings: Mapping[str, Value]) -> T:

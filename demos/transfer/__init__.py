@@ -20,7 +20,7 @@ DEMO = Demo(
         "또는 전부로 숫자 5~9를 세 가지 방법으로 배웁니다. 사전 학습한 층을 고정하고 새 헤드만 "
         "학습하거나, 미세 조정하거나, 처음부터 학습합니다. 레이블이 적을 때와 많을 때, 숫자가 "
         "페이지 아무 곳에나 있을 때와 가운데 있을 때, 도메인 차이(새 숫자가 반전되거나 회전됨)가 "
-        "있을 때 사전 학습의 앞선 출발이 언제 이득이 되는지 확인하세요.",
+        "있을 때 사전 학습의 앞선 출발이 언제 이득이 되는지 확인하십시오.",
     ),
     lesson="demos.transfer.lesson",
     params=(
@@ -29,7 +29,7 @@ DEMO = Demo(
               help=T("Mini-batches of 64 digits 0–4. At 0 the 'pretrained' layers keep their random "
                      "weights: what do frozen random features give?",
                      "숫자 0~4 64개짜리 미니배치 수입니다. 0이면 '사전 학습한' 층이 무작위 가중치 그대로 "
-                     "남습니다. 고정한 무작위 특징으로는 얼마나 될까요?")),
+                     "남습니다. 고정한 무작위 특징으로는 얼마나 맞힐 수 있습니까?")),
         Param("steps", T("Training steps per run (digits 5–9)", "실행마다의 학습 스텝 수 (숫자 5~9)"),
               min=10, max=400, step=10,
               help=T("Each of the nine runs (3 ways × 3 numbers of labels) takes this many steps on "
@@ -60,4 +60,5 @@ DEMO = Demo(
     live=figures.LIVE,
     figures=figures.figures,
     summary=figures.summary,
+    metric_names=figures.METRICS,
 )

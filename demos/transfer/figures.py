@@ -7,7 +7,7 @@ from typing import Mapping
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from demos.framework import LiveChart, Result, T, Value
+from demos.framework import LiveChart, Metric, Result, T, Value, accuracy, metric_table
 from demos.plots import PALETTE, log_axis, style
 
 METHODS = {
@@ -30,6 +30,23 @@ LIVE = LiveChart(
     names={"pretrain": PRETRAIN,
            **{m: T(f"{t.en} · digits 5–9", f"{t.ko} · 숫자 5~9") for m, t in METHODS.items()}},
 )
+
+# What the page and the predictions call each measured number: "fine-tuned: test accuracy on
+# digits 5–9 (10 labels per class)", and for the two pretrained ways the gain over from scratch.
+_LABELS = {"10": T("10 labels per class", "클래스당 레이블 10개"), "50": T("50 labels per class", "클래스당 레이블 50개"),
+           "all": T("all labels", "레이블 전부")}
+_WAYS = {m: T(f"{t.en}:", f"{t.ko}:") for m, t in METHODS.items()}
+METRICS = {
+    "pretrain_acc": accuracy(T("pretraining: test accuracy on digits 0–4", "사전 학습: 숫자 0~4의 테스트 정확도")),
+    "diverged_runs": Metric(T("runs that diverged", "발산한 실행 수"), "count"),
+    **metric_table(_WAYS, {n: accuracy(T(f"test accuracy on digits 5–9 ({c.en})", f"숫자 5~9의 테스트 정확도 ({c.ko})"))
+                           for n, c in _LABELS.items()}, key="{variant}_acc_{quantity}"),
+    **metric_table({m: _WAYS[m] for m in ("frozen", "finetuned")},
+                   {n: Metric(T(f"gain over from scratch ({c.en})", f"처음부터 학습 대비 이득 ({c.ko})"), "points")
+                    for n, c in _LABELS.items()}, key="{variant}_gain_{quantity}"),
+    **metric_table(_WAYS, {"trainable": Metric(T("trainable parameters", "학습되는 파라미터 수"), "count")}),
+    "labels_all": Metric(T("labels per class with all labels", "레이블 전부일 때 클래스당 레이블 수"), "count"),
+}
 
 
 def _pct(value: float) -> str:
@@ -73,10 +90,10 @@ def summary(m: Mapping[str, float], settings: Mapping[str, Value]) -> T:
         rest = T(rest.en + f" Pretraining barely learned the digits 0–4 ({_pct(m['pretrain_acc'])}): try a "
                  "smaller learning rate or more steps.",
                  rest.ko + f" 사전 학습이 숫자 0~4를 거의 배우지 못했습니다({_pct(m['pretrain_acc'])}). 학습률을 "
-                 "낮추거나 스텝을 늘려 보세요.")
+                 "낮추거나 스텝을 늘려 보십시오.")
     broken = int(m.get("diverged_runs", 0))
     warn = (T(f" {broken} run(s) diverged (the loss became NaN): lower the learning rate.",
-              f" {broken}개 실행이 발산했습니다(손실이 NaN). 학습률을 낮추세요.") if broken else T("", ""))
+              f" {broken}개 실행이 발산했습니다(손실이 NaN). 학습률을 낮추십시오.") if broken else T("", ""))
     return T(ten.en + verdict.en + rest.en + warn.en, ten.ko + verdict.ko + rest.ko + warn.ko)
 
 
