@@ -31,7 +31,14 @@ JOINERS = re.compile(r"[\s\-‐‑‒–—―_.·・/]+")
 def normalize(text: str) -> str:
     """The form both sides of a comparison take: NFKC (full-width letters, compatibility
     jamo), case-folded, joiners removed."""
-    return JOINERS.sub("", unicodedata.normalize("NFKC", text).casefold())
+    # Again until nothing changes: removing a joiner can leave a combining mark beside a letter
+    # ("E¯" -> "e" + U+0304), which NFKC then composes ("ē").
+    for _ in range(4):
+        again = JOINERS.sub("", unicodedata.normalize("NFKC", text).casefold())
+        if again == text:
+            break
+        text = again
+    return text
 
 
 @dataclass(frozen=True)
