@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from studyapp.ui.classroom import language_from_address
 from studyapp.ui.content_cache import current_content
 from studyapp.ui.i18n import language_switch, t
 from studyapp.ui.navigation import build_pages
@@ -11,6 +12,7 @@ from studyapp.ui.profiles import profile_picker
 from studyapp.ui.warmup import start_warm_up
 
 st.set_page_config(page_title="Deep Learning Study", page_icon="🧠", layout="wide")
+language_from_address()  # a projector's link says its language: ?lang=ko
 language_switch()
 profile_picker()  # who is studying: progress pages read current_profile()
 
