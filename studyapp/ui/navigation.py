@@ -28,8 +28,8 @@ def build_pages(content: Content) -> dict[str, list]:
         ],
         t("tools"): [glossary_page],
         t("class_section"): [
-            st.Page(classroom.teach, title=t("class_teach"), url_path="teach", icon=":material/co_present:"),
-            st.Page(classroom.join, title=t("class_join_title"), url_path="join", icon=":material/login:"),
-            st.Page(classroom.present, title=t("class_present"), url_path="present", icon=":material/tv:"),
+            st.Page(classroom.teach_page, title=t("class_teach"), url_path="teach", icon=":material/co_present:"),
+            st.Page(classroom.join_page, title=t("class_join_title"), url_path="join", icon=":material/login:"),
+            st.Page(classroom.present_page, title=t("class_present"), url_path="present", icon=":material/tv:"),
         ],
     }

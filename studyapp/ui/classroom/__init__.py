@@ -17,19 +17,19 @@ def language_from_address() -> None:
         st.session_state[LANG_KEY] = wanted
 
 
-def teach() -> None:
+def teach_page() -> None:
     from studyapp.ui.classroom import teach as page
 
     page.render()
 
 
-def join() -> None:
+def join_page() -> None:
     from studyapp.ui.classroom import join as page
 
     page.render()
 
 
-def present() -> None:
+def present_page() -> None:
     from studyapp.ui.classroom import common, presenter, projector
 
     code = common.param("room")

@@ -193,6 +193,14 @@ def show_reveal(found: Reveal | None) -> None:
             st.markdown(lesson.get(here))
 
 
+def results_table(results) -> None:
+    """One row per question and round: how many answered, how many were right."""
+    here = lang()
+    st.dataframe([{"#": r.asked.position, t("question"): r.prompt.get(here)[:90], t("class_vote_round_short"): rr.round,
+                   t("answered"): rr.tally.answered, t("right"): rr.tally.correct}
+                  for r in results for rr in r.rounds], hide_index=True, width="stretch")
+
+
 def phase_words(entry) -> str:
     """Where the question on screen stands, in a few words."""
     row, machine = entry.row, classroom.machine

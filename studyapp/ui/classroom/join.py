@@ -64,6 +64,7 @@ def _ask(session, student, entry, mine) -> None:
                 st.warning(problem)
             else:
                 _answer(session, student, entry, answer)
+                st.rerun()  # redraw with the answer as stored
     saved = st.session_state.pop("class-saved", None)
     if saved:
         st.success(saved)

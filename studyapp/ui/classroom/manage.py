@@ -83,10 +83,7 @@ def results(session, key: str, index) -> None:
         return
     here = lang()
     with st.expander(t("class_results"), expanded=not session.live, icon=":material/leaderboard:"):
-        st.dataframe([{"#": r.asked.position, t("question"): r.prompt.get(here)[:90],
-                       t("class_vote_round_short"): rr.round, t("answered"): rr.tally.answered,
-                       t("right"): "" if rr.tally.correct is None else rr.tally.correct}
-                      for r in found for rr in r.rounds], hide_index=True, width="stretch")
+        common.results_table(found)
         left, right = st.columns(2)
         left.download_button(t("class_results_csv"), classroom.results_csv(found, here),
                              file_name=f"class-{session.code}-results.csv", mime="text/csv", key="class-csv",

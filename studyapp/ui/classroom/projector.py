@@ -61,11 +61,7 @@ def _ended(session, index) -> None:
     st.markdown(f"## {t('class_session_ended')}")
     results = classroom.question_results(classroom.asked(common.store(), session, index),
                                          common.store().class_answers(session.id))
-    here = lang()
-    rows = [{"#": r.asked.position, t("question"): r.prompt.get(here)[:90], t("class_vote_round_short"): rr.round,
-             t("answered"): rr.tally.answered, t("right"): "" if rr.tally.correct is None else rr.tally.correct}
-            for r in results for rr in r.rounds]
-    st.dataframe(rows, hide_index=True, width="stretch")
+    common.results_table(results)
 
 
 def render(code: str) -> None:
