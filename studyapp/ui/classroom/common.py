@@ -32,21 +32,31 @@ BIG = """
 [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], [data-testid="stExpandSidebarButton"],
 header[data-testid="stHeader"], [data-testid="stToolbar"], [data-testid="stDecoration"], footer { display: none !important; }
 .stMainBlockContainer { padding: 1.2rem 2.5rem 1rem 2.5rem !important; max-width: 100% !important; }
-.stMainBlockContainer [data-testid="stMarkdownContainer"] p,
-.stMainBlockContainer [data-testid="stMarkdownContainer"] li { font-size: 30px; line-height: 1.35; }
-.stMainBlockContainer [data-testid="stMarkdownContainer"] h1 { font-size: 50px; }
-.stMainBlockContainer [data-testid="stMarkdownContainer"] h2 { font-size: 40px; }
-.stMainBlockContainer [data-testid="stMarkdownContainer"] h3 { font-size: 34px; }
+.stMainBlockContainer [data-testid="stMarkdown"] p,
+.stMainBlockContainer [data-testid="stMarkdown"] li { font-size: 30px; line-height: 1.35; }
+.stMainBlockContainer [data-testid="stMarkdown"] h1 { font-size: 50px; }
+.stMainBlockContainer [data-testid="stMarkdown"] h2 { font-size: 40px; }
+.stMainBlockContainer [data-testid="stMarkdown"] h3 { font-size: 34px; }
 .stMainBlockContainer [data-testid="stCaptionContainer"] p { font-size: 22px; }
-.stMainBlockContainer [data-testid="stAlertContainer"] p { font-size: 28px; }
-.stMainBlockContainer [data-testid="stWidgetLabel"] p { font-size: 18px; }
-.stMainBlockContainer button p { font-size: 20px; }
+.stMainBlockContainer [data-testid="stAlertContainer"] p { font-size: 26px; }
+</style>
+"""
+# A page that redraws its tally every second must not fade it while it does (Streamlit greys
+# out elements whose rerun is under way); and Deploy means nothing to a class.
+STEADY = """
+<style>
+[data-testid="stElementContainer"][data-stale="true"] { opacity: 1 !important; transition: none !important; }
+[data-testid="stAppDeployButton"] { display: none !important; }
 </style>
 """
 
 
 def big_type() -> None:
     st.html(BIG)
+
+
+def steady() -> None:
+    st.html(STEADY)
 
 
 def store():
@@ -157,20 +167,20 @@ def options(item, *, right: set | None = None) -> None:
 
 
 def tally_chart(result: classroom.Tally, item, *, height_per_bar: int = 58, font: int = 24) -> go.Figure:
-    """Counts per option (lettered as on screen) or per distinct answer; right ones green
-    once marked. No names anywhere."""
+    """Counts per option (by its letter) or per distinct answer; right ones green once
+    marked. No names anywhere."""
     here = lang()
     vote = item.question.vote(item)
-    labels = []
+    labels = []  # a vote's bars carry the options' letters (the options are listed beside them)
     for i, bar in enumerate(result.bars):
         text = bar.label.get(here)
-        text = text if len(text) <= 48 else text[:47] + "…"
-        labels.append(f"{LETTERS[i]} · {text}" if vote is not None else text)
+        labels.append(LETTERS[i] if vote is not None else (text if len(text) <= 40 else text[:39] + "…"))
     colors = [RIGHT if bar.right else (WRONG if bar.right is False else PLAIN) for bar in result.bars]
     fig = go.Figure(go.Bar(x=[bar.count for bar in result.bars], y=labels, orientation="h", marker_color=colors,
                            text=[bar.count for bar in result.bars], textposition="outside",
-                           textfont={"size": font}, cliponaxis=False))
-    fig.update_yaxes(autorange="reversed", tickfont={"size": font})
+                           textfont={"size": font, "color": "#31333f"}, cliponaxis=False))
+    fig.update_yaxes(autorange="reversed", tickfont={"size": font, "color": "#31333f"}, automargin=True,
+                     ticksuffix="  ")
     fig.update_xaxes(visible=False, range=[0, max(1, result.top) * 1.15])
     fig.update_layout(height=60 + height_per_bar * max(1, len(result.bars)), margin={"l": 10, "r": 40, "t": 10, "b": 10},
                       showlegend=False, plot_bgcolor="rgba(0,0,0,0)", paper_bgcolor="rgba(0,0,0,0)")

@@ -112,6 +112,7 @@ def _record(session, student) -> None:
 
 
 def render() -> None:
+    common.steady()
     code, me = common.param("room"), common.param("me")
     session = student = None
     if code is not None:

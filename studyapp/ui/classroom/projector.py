@@ -33,17 +33,19 @@ def _teacher_key(session) -> str | None:
     return keys.get(session.code)
 
 
-def _join_line(session, students: int) -> None:
-    address = common.join_address()
+@st.fragment(run_every=common.LIVE_SECONDS)
+def _join_line(session, address: str) -> None:
+    """Where to join and how many have: redrawn every second, and the whole page when the
+    teacher changed something (two small reads)."""
+    if common.changed(session):
+        st.rerun(scope="app")
+    students = common.store().class_student_count(session.id)
     st.markdown(t("class_join_line", address=address, code=session.code, n=students))
 
 
 @st.fragment(run_every=common.LIVE_SECONDS)
 def _live(session, entry) -> None:
-    """The answers so far: one small read a second, and a redraw of the whole page when the
-    teacher changed something."""
-    if common.changed(session):
-        st.rerun(scope="app")
+    """The answers so far (one small read a second)."""
     revealed = entry.row.phase == machine.REVEALED
     rounds = range(1, entry.row.round + 1)
     answers = {r: classroom.answers_of(common.store(), session, entry.position, r) for r in rounds}
@@ -78,13 +80,12 @@ def render(code: str) -> None:
         _ended(session, index)
         return
     entry = classroom.current(common.store(), session, index)
-    _join_line(session, common.store().class_student_count(session.id))
+    _join_line(session, common.join_address())
     common.show_message()
     if key is not None:
         control_row(session, key, entry, prefix="projector")
     if entry is None or entry.item is None or entry.row.phase == machine.PENDING:
         st.markdown(f"# {t('class_welcome', code=session.code)}")
-        common.follow(session)
         return
     step = entry.step
     revealed = entry.row.phase == machine.REVEALED

@@ -41,15 +41,22 @@ def _header(session, key: str) -> None:
         row[1].link_button(t("class_open_projector_controls"), f"present?{with_key}",
                            icon=":material/cast_for_education:", width="stretch")
     st.caption(t("class_keep_private"))
+    _joined(session)
+
+
+@st.fragment(run_every=common.LIVE_SECONDS)
+def _joined(session) -> None:
+    """How many joined; the whole page redraws when the session changed elsewhere (the
+    projector's controls)."""
+    if common.changed(session):
+        st.rerun(scope="app")
+    st.caption(t("class_joined", n=common.store().class_student_count(session.id)))
 
 
 @st.fragment(run_every=common.LIVE_SECONDS)
 def _live(session, entry, marked: bool) -> None:
-    if common.changed(session):
-        st.rerun(scope="app")
-    students = common.store().class_student_count(session.id)
     answers = classroom.answers_of(common.store(), session, entry.position, entry.row.round)
-    st.markdown(t("class_answered_of", n=len(answers), students=students))
+    st.markdown(t("class_answered", n=len(answers)))
     if entry.row.phase == machine.RUNNING:
         job = job_of(entry)
         progress = job.progress if job is not None else None
@@ -80,6 +87,7 @@ def _on_screen(session, key: str, index) -> None:
 
 
 def render() -> None:
+    common.steady()
     st.title(t("class_teach"))
     code, key = common.param("room"), common.param("key")
     if code is None:

@@ -255,7 +255,8 @@ STRINGS: dict[str, str] = {
     "class_question_gone": "Question {question} is no longer in the topic files.",
     "class_show_right": "Show which answers are right",
     "class_show_right_help": "Only on this page: the projector marks them when you reveal.",
-    "class_answered_of": "**{n}** answered · {students} joined",
+    "class_joined": "{n} joined",
+    "class_answered": "**{n}** answered",
     "class_open_vote": "Open voting",
     "class_vote_again": "Vote again",
     "class_close_vote": "Close voting",
@@ -333,5 +334,6 @@ STRINGS: dict[str, str] = {
     "class_not_for_class": "Question {question} cannot be answered live in class.",
     "class_bad_move": "That is not possible at this step of the question.",
     "class_no_next": "There is no next question: add some first.",
+    "class_about_demo": "About this demo",
     "run_cancelled": "The run was cancelled.",
 }

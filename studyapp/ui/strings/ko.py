@@ -248,7 +248,8 @@ STRINGS: dict[str, str] = {
     "class_question_gone": "{question} 문제가 더 이상 주제 파일에 없습니다.",
     "class_show_right": "정답 표시",
     "class_show_right_help": "이 페이지에만 표시됩니다. 프로젝터에는 정답을 공개할 때 표시됩니다.",
-    "class_answered_of": "**{n}**명 답함 · {students}명 참여",
+    "class_joined": "{n}명 참여",
+    "class_answered": "**{n}**명 답함",
     "class_open_vote": "투표 시작",
     "class_vote_again": "다시 투표",
     "class_close_vote": "투표 마감",
@@ -326,5 +327,6 @@ STRINGS: dict[str, str] = {
     "class_not_for_class": "{question} 문제는 수업에서 실시간으로 답할 수 없습니다.",
     "class_bad_move": "지금 단계에서는 할 수 없는 조작입니다.",
     "class_no_next": "다음 문제가 없습니다. 먼저 문제를 추가하십시오.",
+    "class_about_demo": "이 데모에 대하여",
     "run_cancelled": "실행을 취소했습니다.",
 }
