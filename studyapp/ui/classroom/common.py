@@ -169,6 +169,11 @@ def options(item, *, right: set | None = None) -> None:
 def tally_chart(result: classroom.Tally, item, *, height_per_bar: int = 58, font: int = 24) -> go.Figure:
     """Counts per option (by its letter) or per distinct answer; right ones green once
     marked. No names anywhere."""
+    # plotly looks pandas up in sys.modules without importing it: while another session's
+    # thread is half-way through importing pandas, a figure built now fails. A real import
+    # waits for that one to finish.
+    import pandas  # noqa: F401
+
     here = lang()
     vote = item.question.vote(item)
     labels = []  # a vote's bars carry the options' letters (the options are listed beside them)

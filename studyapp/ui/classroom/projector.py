@@ -33,19 +33,8 @@ def _teacher_key(session) -> str | None:
     return keys.get(session.code)
 
 
-@st.fragment(run_every=common.LIVE_SECONDS)
-def _join_line(session, address: str) -> None:
-    """Where to join and how many have: redrawn every second, and the whole page when the
-    teacher changed something (two small reads)."""
-    if common.changed(session):
-        st.rerun(scope="app")
-    students = common.store().class_student_count(session.id)
-    st.markdown(t("class_join_line", address=address, code=session.code, n=students))
-
-
-@st.fragment(run_every=common.LIVE_SECONDS)
-def _live(session, entry) -> None:
-    """The answers so far (one small read a second)."""
+def _tally(session, entry) -> None:
+    """The answers so far, per vote; counts only."""
     revealed = entry.row.phase == machine.REVEALED
     rounds = range(1, entry.row.round + 1)
     answers = {r: classroom.answers_of(common.store(), session, entry.position, r) for r in rounds}
@@ -57,6 +46,32 @@ def _live(session, entry) -> None:
         result = classroom.tally(entry.item, answers[r], metrics=entry.metrics, mark=revealed)
         st.plotly_chart(common.tally_chart(result, entry.item), key=f"class-tally-{r}",
                         config={"staticPlot": True}, width="stretch")
+
+
+@st.fragment(run_every=common.LIVE_SECONDS)
+def _board(session, entry, address: str) -> None:
+    """Where to join, the question and the live tally: redrawn every second (a few small
+    reads); the whole page when the teacher changed something.
+
+    The page's one fragment, always in the same place: a second fragment elsewhere (the tally
+    inside a column, say) can get a redraw after the page's layout changed under it, and
+    Streamlit's browser side then fails ("Cannot set a node at a delta path") and goes blank.
+    """
+    if common.changed(session):
+        st.rerun(scope="app")
+    students = common.store().class_student_count(session.id)
+    st.markdown(t("class_join_line", address=address, code=session.code, n=students))
+    if entry is None or entry.item is None or entry.row.phase == machine.PENDING:
+        st.markdown(f"# {t('class_welcome', code=session.code)}")
+        return
+    revealed = entry.row.phase == machine.REVEALED
+    st.caption(common.phase_words(entry))
+    left, right = st.columns([3, 2], gap="large")
+    with left:
+        common.question_text(entry.item, entry.position)
+        common.options(entry.item, right=right_options(entry.item, entry.metrics) if revealed else None)
+    with right:
+        _tally(session, entry)
 
 
 def _ended(session, index) -> None:
@@ -80,25 +95,18 @@ def render(code: str) -> None:
         _ended(session, index)
         return
     entry = classroom.current(common.store(), session, index)
-    _join_line(session, common.join_address())
-    common.show_message()
-    if key is not None:
-        control_row(session, key, entry, prefix="projector")
+    controls = st.container()  # above the board, and always there: the board keeps its place
+    _board(session, entry, common.join_address())
+    with controls:
+        common.show_message()
+        if key is not None:
+            control_row(session, key, entry, prefix="projector")
     if entry is None or entry.item is None or entry.row.phase == machine.PENDING:
-        st.markdown(f"# {t('class_welcome', code=session.code)}")
         return
-    step = entry.step
     revealed = entry.row.phase == machine.REVEALED
-    st.caption(common.phase_words(entry))
-    left, right = st.columns([3, 2], gap="large")
-    with left:
-        common.question_text(entry.item, entry.position)
-        common.options(entry.item, right=right_options(entry.item, entry.metrics) if revealed else None)
-    with right:
-        _live(session, entry)
     if entry.row.phase == machine.RUNNING:
         follow_run(session, entry, can_stop=key is not None)
-    elif step.has_run:
+    elif entry.step.has_run:
         run_figures(entry, summary=revealed)
     if revealed:
         answers = classroom.answers_of(common.store(), session, entry.position, 1)

@@ -41,35 +41,16 @@ def _header(session, key: str) -> None:
         row[1].link_button(t("class_open_projector_controls"), f"present?{with_key}",
                            icon=":material/cast_for_education:", width="stretch")
     st.caption(t("class_keep_private"))
-    _joined(session)
 
 
 @st.fragment(run_every=common.LIVE_SECONDS)
-def _joined(session) -> None:
-    """How many joined; the whole page redraws when the session changed elsewhere (the
-    projector's controls)."""
+def _board(session, entry, marked: bool) -> None:
+    """Who joined, the question on screen and the live tally, redrawn every second; the whole
+    page when the session changed elsewhere (the projector's controls). The page's one
+    fragment (see the projector's `_board`: two can leave the browser's page blank)."""
     if common.changed(session):
         st.rerun(scope="app")
     st.caption(t("class_joined", n=common.store().class_student_count(session.id)))
-
-
-@st.fragment(run_every=common.LIVE_SECONDS)
-def _live(session, entry, marked: bool) -> None:
-    answers = classroom.answers_of(common.store(), session, entry.position, entry.row.round)
-    st.markdown(t("class_answered", n=len(answers)))
-    if entry.row.phase == machine.RUNNING:
-        job = job_of(entry)
-        progress = job.progress if job is not None else None
-        st.progress(progress.fraction if progress else 0.0, text=t("class_phase_running"))
-    result = classroom.tally(entry.item, answers, metrics=entry.metrics,
-                             mark=marked or entry.row.phase == machine.REVEALED)
-    st.plotly_chart(common.tally_chart(result, entry.item, height_per_bar=34, font=15), key="teach-tally",
-                    config={"staticPlot": True}, width="stretch")
-
-
-def _on_screen(session, key: str, index) -> None:
-    entry = classroom.current(common.store(), session, index)
-    control_row(session, key, entry, prefix="teach")
     if entry is None:
         st.info(t("class_nothing_on_screen"))
         return
@@ -82,8 +63,23 @@ def _on_screen(session, key: str, index) -> None:
         common.question_text(entry.item, entry.position)
         common.options(entry.item)
     with right:
-        marked = st.toggle(t("class_show_right"), key="teach-marked", help=t("class_show_right_help"))
-        _live(session, entry, marked)
+        answers = classroom.answers_of(common.store(), session, entry.position, entry.row.round)
+        st.markdown(t("class_answered", n=len(answers)))
+        if entry.row.phase == machine.RUNNING:
+            job = job_of(entry)
+            progress = job.progress if job is not None else None
+            st.progress(progress.fraction if progress else 0.0, text=t("class_phase_running"))
+        result = classroom.tally(entry.item, answers, metrics=entry.metrics,
+                                 mark=marked or entry.row.phase == machine.REVEALED)
+        st.plotly_chart(common.tally_chart(result, entry.item, height_per_bar=34, font=15), key="teach-tally",
+                        config={"staticPlot": True}, width="stretch")
+
+
+def _on_screen(session, key: str, index) -> None:
+    entry = classroom.current(common.store(), session, index)
+    control_row(session, key, entry, prefix="teach")
+    marked = st.toggle(t("class_show_right"), key="teach-marked", help=t("class_show_right_help"))
+    _board(session, entry, marked)
 
 
 def render() -> None:
