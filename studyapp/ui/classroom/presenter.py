@@ -64,9 +64,9 @@ def _top_row(content):
     st.session_state["present-lang"] = here
     lang_col.segmented_control(t("language"), list(LANGUAGE_NAMES), format_func=LANGUAGE_NAMES.get,
                                key="present-lang", on_change=_language)
-    back.button("◀", key="present-back", shortcut="B", on_click=_move, args=(-1, len(steps)), width="stretch",
+    back.button("‹", key="present-back", shortcut="B", on_click=_move, args=(-1, len(steps)), width="stretch",
                 help=t("class_back"))
-    forward.button("▶", key="present-next", shortcut="N", on_click=_move, args=(1, len(steps)), width="stretch",
+    forward.button("›", key="present-next", shortcut="N", on_click=_move, args=(1, len(steps)), width="stretch",
                    help=t("class_next"))
     st.query_params.from_dict({"topic": topic_id, "step": str(index), "lang": here})
     return topics[topic_id], steps, index, actions, index + 1 - demos

@@ -44,12 +44,15 @@ def _header(session, key: str) -> None:
 
 
 @st.fragment(run_every=common.LIVE_SECONDS)
-def _board(session, entry, marked: bool) -> None:
-    """Who joined, the question on screen and the live tally, redrawn every second; the whole
-    page when the session changed elsewhere (the projector's controls). The page's one
-    fragment (see the projector's `_board`: two can leave the browser's page blank)."""
+def _board(session, key: str, index) -> None:
+    """The controls, who joined, the question on screen and the live tally, read afresh and
+    redrawn every second; the whole page when the session changed (the lists below). The
+    page's one fragment (see the projector's `_board`: two can leave the page blank)."""
     if common.changed(session):
         st.rerun(scope="app")
+    entry = classroom.current(common.store(), session, index)
+    control_row(session, key, entry, prefix="teach")
+    marked = st.toggle(t("class_show_right"), key="teach-marked", help=t("class_show_right_help"))
     st.caption(t("class_joined", n=common.store().class_student_count(session.id)))
     if entry is None:
         st.info(t("class_nothing_on_screen"))
@@ -75,13 +78,6 @@ def _board(session, entry, marked: bool) -> None:
                         config={"staticPlot": True}, width="stretch")
 
 
-def _on_screen(session, key: str, index) -> None:
-    entry = classroom.current(common.store(), session, index)
-    control_row(session, key, entry, prefix="teach")
-    marked = st.toggle(t("class_show_right"), key="teach-marked", help=t("class_show_right_help"))
-    _board(session, entry, marked)
-
-
 def render() -> None:
     common.steady()
     st.title(t("class_teach"))
@@ -103,7 +99,7 @@ def render() -> None:
         st.info(t("class_session_ended"))
         manage.results(session, key, index)
         return
-    _on_screen(session, key, index)
+    _board(session, key, index)
     manage.add_questions(session, key)
     manage.asked_list(session, key, index)
     manage.results(session, key, index)
