@@ -24,15 +24,17 @@ import statistics
 import sys
 import tempfile
 import time
+from contextlib import ExitStack
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from studyapp.headless import chromium, serve_app, wait_until_idle
+from studyapp.headless import CHROMIUM, serve_app, wait_until_idle
 
 TARGET_P95 = 2.0  # seconds, on the 2-core machine
 PROJECTOR = {"width": 1280, "height": 720}
 PHONE = {"width": 390, "height": 844}
 OPTION = re.compile(r"^[A-Z] · ")
+PAGES_PER_BROWSER = 4
 
 
 @dataclass
@@ -164,11 +166,26 @@ def run_load(students: int, questions: int, *, seed: int = 0, log=sys.stderr) ->
 
     all_latencies: list[float] = []
     unseen_total = sent = 0
-    with chromium() as browser, serve_app({"STUDYAPP_DB": str(db)}) as url:
+    with ExitStack() as stack:
+        url = stack.enter_context(serve_app({"STUDYAPP_DB": str(db)}))
         pids = _server_pids(url.rsplit(":", 1)[1])
+        from playwright.sync_api import sync_playwright
+
+        if not Path(CHROMIUM).exists():
+            raise FileNotFoundError(f"chromium not found at {CHROMIUM} (apt-get install chromium)")
+        playwright = stack.enter_context(sync_playwright())  # one driver, several chromiums
+        browsers: list = []
 
         def page_at(viewport, address):
-            page = browser.new_context(viewport=viewport).new_page()
+            # A few pages per chromium: one chromium holding many pages of the same server
+            # stalled loading the sixth or seventh (its connections per server run out).
+            opened = sum(len(b.contexts) for b in browsers)
+            if opened % PAGES_PER_BROWSER == 0:
+                browsers.append(playwright.chromium.launch(executable_path=CHROMIUM, headless=True,
+                                                           args=["--no-sandbox", "--disable-gpu",
+                                                                 "--disable-dev-shm-usage"]))
+                stack.callback(browsers[-1].close)
+            page = browsers[-1].new_context(viewport=viewport).new_page()
             page.set_default_timeout(120_000)
             page.goto(address)
             return page
