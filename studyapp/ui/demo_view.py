@@ -261,7 +261,7 @@ def render_demo(demo_id: str) -> None:
     st.markdown(demo.description(here))
 
     settings, output = st.columns([1, 2], gap="large")
-    with settings:
+    with settings.container(key=f"demo-settings-{demo_id}"):  # keyed: a topic can hold several demos
         with st.form(f"demo-form-{demo_id}"):
             st.markdown(f"**{t('demo_settings')}**")
             # The knobs scroll inside a box of their own, so the Run button stays on the first
