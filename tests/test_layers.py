@@ -2,14 +2,15 @@
 including the ones inside functions and under `if TYPE_CHECKING`.
 
     views   studyapp/app.py, studyapp/__main__.py, studyapp/ui, studyapp/cli
-    tools   studyapp/bench.py, studyapp/bench_app.py, studyapp/headless.py  (the CLI's benchmarks)
-    logic   studyapp/quiz, studyapp/srs, studyapp/runner.py
+    tools   studyapp/bench.py, studyapp/bench_app.py, studyapp/headless.py, studyapp/classroom_load.py
+            (the CLI's benchmarks and load test)
+    logic   studyapp/quiz, studyapp/srs, studyapp/runner.py, studyapp/classroom
     data    studyapp/store, studyapp/content
     demos   demos
     bottom  studyapp/text.py, studyapp/__init__.py  (everyone may import them)
 
-Rules: every module is placed in one layer, and every place named here exists (a new package,
-such as studyapp/classroom in the logic layer, fails until it is placed); a module imports
+Rules: every module is placed in one layer, and every place named here exists (a new package
+in studyapp/ fails until it is placed); a module imports
 its own unit, the layers below it and the sideways imports listed; the pages never import
 the store; streamlit, torch and sqlite3 are imported only where they belong; and no modules
 of studyapp/ import each other in a cycle. The last test plants a violation of each rule in
@@ -27,8 +28,8 @@ from tests.conftest import ROOT
 # Top to bottom. A unit is a package (a folder) or a single module (a file).
 LAYERS: dict[str, tuple[str, ...]] = {
     "views": ("studyapp/app.py", "studyapp/__main__.py", "studyapp/ui", "studyapp/cli"),
-    "tools": ("studyapp/bench.py", "studyapp/bench_app.py", "studyapp/headless.py"),
-    "logic": ("studyapp/quiz", "studyapp/srs", "studyapp/runner.py"),
+    "tools": ("studyapp/bench.py", "studyapp/bench_app.py", "studyapp/headless.py", "studyapp/classroom_load.py"),
+    "logic": ("studyapp/quiz", "studyapp/srs", "studyapp/runner.py", "studyapp/classroom"),
     "data": ("studyapp/store", "studyapp/content"),
     "demos": ("demos",),
     "bottom": ("studyapp/text.py", "studyapp/__init__.py"),
@@ -40,6 +41,8 @@ SIDEWAYS = {
     ("studyapp/bench_app.py", "studyapp/bench.py"): "the app benchmark reuses the demo benchmark",
     ("studyapp/bench_app.py", "studyapp/headless.py"): "the app benchmark drives a browser",
     ("studyapp/quiz", "studyapp/srs"): "a quiz answer rates the flashcards it tests",
+    ("studyapp/classroom", "studyapp/quiz"): "a class answer is graded, and kept, as a quiz answer",
+    ("studyapp/classroom_load.py", "studyapp/headless.py"): "the class load test drives a browser",
 }
 # Downward imports that are still forbidden.
 NEVER = {
@@ -47,6 +50,7 @@ NEVER = {
     ("studyapp/ui", "studyapp/bench.py"): "benchmarks are the command line's",
     ("studyapp/ui", "studyapp/bench_app.py"): "benchmarks are the command line's",
     ("studyapp/ui", "studyapp/headless.py"): "benchmarks are the command line's",
+    ("studyapp/ui", "studyapp/classroom_load.py"): "the load test is the command line's",
 }
 # Third-party modules and the only units that may import them (the longest matching name wins).
 ONLY_IN = {
@@ -241,7 +245,8 @@ def test_no_import_cycles_in_studyapp():
 
 PLANTED = {
     **{unit: "" for unit in ("studyapp/__init__.py", "studyapp/__main__.py", "studyapp/text.py", "studyapp/runner.py",
-                             "studyapp/bench.py", "studyapp/bench_app.py", "studyapp/headless.py")},
+                             "studyapp/bench.py", "studyapp/bench_app.py", "studyapp/headless.py",
+                             "studyapp/classroom_load.py", "studyapp/classroom/__init__.py")},
     "studyapp/app.py": "from studyapp.ui import page\n",  # a listed sideways import: fine
     "studyapp/ui/__init__.py": "",
     "studyapp/ui/page.py": "import streamlit as st\nfrom studyapp import srs\nfrom studyapp.store import db\n",
@@ -269,9 +274,9 @@ def plant(root: Path) -> Path:
 
 def test_each_rule_catches_a_planted_violation(tmp_path):
     root = plant(tmp_path)
-    layers = {**LAYERS, "logic": (*LAYERS["logic"], "studyapp/classroom")}  # a place that does not exist
+    layers = {**LAYERS, "logic": (*LAYERS["logic"], "studyapp/lecture")}  # a place that does not exist
     assert sorted(placement_problems(root, layers)) == [
-        "studyapp/classroom is named in LAYERS but does not exist",
+        "studyapp/lecture is named in LAYERS but does not exist",
         "studyapp/stray.py is in no layer: add it to LAYERS",
     ]
     assert sorted(direction_problems(root)) == [

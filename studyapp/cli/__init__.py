@@ -12,12 +12,12 @@ import sys
 from typing import Sequence
 
 from studyapp import __version__
-from studyapp.cli import app_cmd, bench_cmd, content_cmd, demo_cmd, export_cmd, quiz_cmd, srs_cmd
+from studyapp.cli import app_cmd, bench_cmd, classroom_cmd, content_cmd, demo_cmd, export_cmd, quiz_cmd, srs_cmd
 from studyapp.cli.errors import UsageError
 
 # srs_cmd (anki, csv) and quiz_cmd (gift) add their formats to `export` on import;
 # export_cmd comes last so it registers the group with every format present.
-COMMANDS = [app_cmd, content_cmd, demo_cmd, bench_cmd, srs_cmd, quiz_cmd, export_cmd]
+COMMANDS = [app_cmd, content_cmd, demo_cmd, bench_cmd, classroom_cmd, srs_cmd, quiz_cmd, export_cmd]
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -53,8 +53,9 @@ def answer_json(item: Item, response: Response) -> str:
     return json.dumps(record, ensure_ascii=False, sort_keys=True, default=str)
 
 
-def attempt(session: QuizSession, index: int, at: datetime) -> dict[str, Any]:
-    """The keyword arguments of `Store.record_quiz_attempt` (less the profile) for one answer."""
+def attempt(session: QuizSession, index: int, at: datetime, mode: str | None = None) -> dict[str, Any]:
+    """The keyword arguments of `Store.record_quiz_attempt` (less the profile) for one answer
+    (`mode`: where it was answered, when not the session's own mode; e.g. "class")."""
     item, response = session.items[index], session.responses[index]
     return {
         "question_id": item.question.id,
@@ -63,18 +64,18 @@ def attempt(session: QuizSession, index: int, at: datetime) -> dict[str, Any]:
         "score": round(response.grade.score, 4),
         "answer_json": answer_json(item, response),
         "seconds": round(response.seconds, 2),
-        "mode": "drill" if session.settings.drill else session.settings.mode,
+        "mode": mode or ("drill" if session.settings.drill else session.settings.mode),
         "session_id": session.id,
         "at": at,
     }
 
 
 def record_answer(store: Store, profile_id: int, session: QuizSession, index: int, *, at: datetime,
-                  rated: set[str]) -> list[str]:
+                  rated: set[str], mode: str | None = None) -> list[str]:
     """Store the answer to question `index` and feed the flashcard scheduler the ratings it
     implies. `rated` holds the cards this session has rated so far (it grows here); returns
     the cards rated now."""
-    store.record_quiz_attempt(profile_id, **attempt(session, index, at))
+    store.record_quiz_attempt(profile_id, **attempt(session, index, at, mode))
     item, response = session.items[index], session.responses[index]
     now_rated = []
     for card_id, value in card_ratings(item, response, rated):

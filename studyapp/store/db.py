@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterator, Sequence, TypeVar
 
 from studyapp.store import pins
+from studyapp.store.classroom import ClassroomStore
 from studyapp.store.migrations import LATEST, MIGRATIONS
 from studyapp.store.models import (
     NEW,
@@ -101,7 +102,7 @@ def _profile(row: Sequence) -> Profile:
     return Profile(id=row[0], name=row[1], created_at=parse_utc(row[2]), protected=row[3] is not None)
 
 
-class Store:
+class Store(ClassroomStore):
     """All progress of all profiles in one SQLite file. Safe across threads and processes."""
 
     def __init__(self, path: str | os.PathLike, *, retry_seconds: float = RETRY_SECONDS) -> None:

@@ -67,6 +67,63 @@ MIGRATIONS: list[list[str]] = [
         """,
         "CREATE INDEX quiz_attempts_by_session ON quiz_attempts (profile_id, session_id, id)",
     ],
+    # 2: live class sessions (studyapp/classroom). Nicknames, not profiles: a student needs no
+    # profile to answer; tokens are stored only as SHA-256 hashes.
+    [
+        """
+        CREATE TABLE class_sessions (
+            id         INTEGER PRIMARY KEY,
+            code       TEXT NOT NULL,               -- the room code students type
+            key_hash   TEXT NOT NULL,               -- SHA-256 of the teacher's secret key
+            created_at TEXT NOT NULL,
+            ended_at   TEXT,
+            current    INTEGER,                     -- position of the question on screen
+            version    INTEGER NOT NULL DEFAULT 0   -- bumped by every change pages must follow
+        )
+        """,
+        "CREATE UNIQUE INDEX class_sessions_live_code ON class_sessions (code) WHERE ended_at IS NULL",
+        "CREATE INDEX class_sessions_by_code ON class_sessions (code, id)",
+        """
+        CREATE TABLE class_questions (
+            session_id  INTEGER NOT NULL REFERENCES class_sessions(id) ON DELETE CASCADE,
+            position    INTEGER NOT NULL,           -- 1, 2, ... in the order the teacher added them
+            topic_id    TEXT NOT NULL,
+            question_id TEXT NOT NULL,
+            draw_json   TEXT NOT NULL,              -- shuffled order, generated numbers: one draw for all
+            phase       TEXT NOT NULL CHECK (phase IN ('pending', 'open', 'closed', 'running', 'revealed')),
+            round       INTEGER NOT NULL DEFAULT 1 CHECK (round IN (1, 2)),
+            opened_at   TEXT,                       -- when round 1 opened (answer times count from it)
+            run_job     TEXT,                       -- the demo run's job id while it runs
+            run_json    TEXT,                       -- what the run measured (predictions)
+            run_note    TEXT,                       -- why the last run gave no result
+            PRIMARY KEY (session_id, position)
+        ) WITHOUT ROWID
+        """,
+        """
+        CREATE TABLE class_students (
+            id         INTEGER PRIMARY KEY,
+            session_id INTEGER NOT NULL REFERENCES class_sessions(id) ON DELETE CASCADE,
+            nickname   TEXT NOT NULL COLLATE NOCASE,
+            token_hash TEXT NOT NULL UNIQUE,        -- SHA-256 of the student's own key
+            joined_at  TEXT NOT NULL,
+            UNIQUE (session_id, nickname)
+        )
+        """,
+        """
+        CREATE TABLE class_answers (
+            session_id  INTEGER NOT NULL,
+            position    INTEGER NOT NULL,
+            round       INTEGER NOT NULL,
+            student_id  INTEGER NOT NULL REFERENCES class_students(id) ON DELETE CASCADE,
+            answer_json TEXT NOT NULL,
+            answered_at TEXT NOT NULL,
+            changes     INTEGER NOT NULL DEFAULT 0, -- how often the student replaced it
+            kept_by     INTEGER REFERENCES profiles(id) ON DELETE SET NULL,  -- rated as flashcards
+            PRIMARY KEY (session_id, position, round, student_id),
+            FOREIGN KEY (session_id, position) REFERENCES class_questions(session_id, position) ON DELETE CASCADE
+        ) WITHOUT ROWID
+        """,
+    ],
 ]
 
 LATEST = len(MIGRATIONS)

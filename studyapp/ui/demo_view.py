@@ -124,17 +124,24 @@ class LiveView:
         self.chart.empty()
 
 
-def watch(job, demo, *, stop_key: str) -> None:
+def watch(job, demo, *, stop_key: str, can_stop: bool = True) -> None:
     """Follow a queued or running job until it finishes: the live view and a Stop button.
 
-    Pressing Stop reruns the page; the rerun finds the same job, sees the button pressed,
-    asks the run to stop at its next report, and keeps watching until it has.
+    Pressing Stop reruns the page; the rerun finds the same job, sees the button pressed and
+    withdraws this page's request (`RunQueue.cancel`): a queued run nobody else waits for
+    leaves the line at once, a running one stops at its next report (this page keeps watching
+    until it has, and shows what was trained so far). When others wait for the same run, it
+    goes on for them and this page stops watching. `can_stop=False`: a viewer without a say
+    (a projector that only follows the teacher).
     """
     from studyapp.runner import queue
 
     stop_slot = st.empty()
-    if stop_slot.button(t("stop"), key=stop_key, icon=":material/stop_circle:"):
-        job.stop()
+    if can_stop and stop_slot.button(t("stop"), key=stop_key, icon=":material/stop_circle:"):
+        queue().cancel(job)
+        if not job.finished and job.requests > 0:  # shared: it goes on for the others
+            stop_slot.empty()
+            return
     live = LiveView(demo)
     drawn = None
     while not job.wait(POLL_SECONDS):
@@ -147,11 +154,13 @@ def watch(job, demo, *, stop_key: str) -> None:
     live.clear()
 
 
-def render_result(demo, run) -> None:
+def render_result(demo, run, *, summary: bool = True) -> None:
+    """The run's figures (and, with `summary`, its one-sentence summary: a projector holds it
+    back until the class has voted, because it names what happened)."""
     here = lang()
     if run.result.stopped:
-        st.warning(t("stopped_result") + " " + run.result.summary(here))
-    else:
+        st.warning(t("stopped_result") + (" " + run.result.summary(here) if summary else ""))
+    elif summary:
         st.success(run.result.summary(here))
     caption = t("trained_on", device=run.device, seconds=run.seconds)
     if run.cached:
@@ -179,17 +188,77 @@ def render_code(demo) -> None:
                        key=f"download-{demo.id}", icon=":material/download:")
 
 
-def render_demo(demo_id: str) -> None:
-    from demos import get_demo
+def settings_row(demo, key_prefix: str, per_row: int = 5) -> tuple[dict[str, Any], int]:
+    """The demo's knobs side by side, `per_row` to a row (a projector's one compact row), and
+    the seed; (values, seed)."""
+    widgets = list(demo.params) + [None]  # None: the seed
+    values: dict[str, Any] = {}
+    seed = 0
+    for start in range(0, len(widgets), per_row):
+        for column, param in zip(st.columns(per_row), widgets[start:start + per_row]):
+            with column:
+                if param is None:
+                    seed = st.number_input(t("seed"), min_value=0, max_value=2**31 - 1, value=0, step=1,
+                                           key=f"{key_prefix}-seed")
+                else:
+                    values[param.name] = param_widget(param, key=f"{key_prefix}-{param.name}")
+    return values, int(seed)
+
+
+def submit_run(demo_id: str, values: dict[str, Any], seed: int, *, job_key: str, priority: int | None = None) -> bool:
+    """Queue a run and remember its job for `show_run`; False (with the message shown) for bad settings."""
     from demos.framework import ParamError
 
-    from studyapp.runner import queue
+    from studyapp.runner import STUDENT, queue
 
     try:
-        demo = get_demo(demo_id)
-    except Exception as exc:  # a missing or broken demo module must not take the page down
+        job = queue().submit(demo_id, values, seed=int(seed), priority=STUDENT if priority is None else priority)
+    except ParamError as exc:
+        st.error(t("bad_param", error=exc))
+        return False
+    st.session_state[job_key] = job.id
+    return True
+
+
+def show_run(demo, *, job_key: str, result_key: str, stop_key: str, summary: bool = True) -> bool:
+    """Watch the job remembered under `job_key` until it ends, then draw the last run of this
+    page (kept under `result_key`); False when there is none yet."""
+    from studyapp.runner import queue
+
+    job = queue().job(st.session_state.get(job_key))
+    if job is not None:
+        if not job.finished:
+            watch(job, demo, stop_key=stop_key)
+        del st.session_state[job_key]
+        if job.status == "failed":
+            st.error(t("demo_failed", error=job.error))
+        elif job.status == "cancelled" or (not job.finished and job.run is None):
+            st.info(t("run_cancelled"))
+        elif job.run is not None:
+            st.session_state[result_key] = job.run
+    run = st.session_state.get(result_key)
+    if run is None:
+        return False
+    render_result(demo, run, summary=summary)
+    return True
+
+
+def load_demo(demo_id: str):
+    """The demo, or None with the reason shown (a missing or broken demo module must not take
+    the page down)."""
+    from demos import get_demo
+
+    try:
+        return get_demo(demo_id)
+    except Exception as exc:
         log.exception("cannot load demo %s", demo_id)
         st.error(t("demo_missing", demo=demo_id, error=exc))
+        return None
+
+
+def render_demo(demo_id: str) -> None:
+    demo = load_demo(demo_id)
+    if demo is None:
         return
     here = lang()
     st.subheader(demo.title(here))
@@ -209,27 +278,10 @@ def render_demo(demo_id: str) -> None:
 
     job_key, result_key = f"demo-job-{demo_id}", f"demo-run-{demo_id}"
     with output.container(key=f"demo-output-{demo_id}"):
-        if submitted:
-            try:
-                job = queue().submit(demo_id, values, seed=int(seed))
-            except ParamError as exc:
-                st.error(t("bad_param", error=exc))
-                return
-            st.session_state[job_key] = job.id
-        job = queue().job(st.session_state.get(job_key))
-        if job is not None:
-            if not job.finished:
-                watch(job, demo, stop_key=f"demo-stop-{demo_id}")
-            del st.session_state[job_key]
-            if job.status == "failed":
-                st.error(t("demo_failed", error=job.error))
-            elif job.run is not None:
-                st.session_state[result_key] = job.run
-        run = st.session_state.get(result_key)
-        if run is None:
+        if submitted and not submit_run(demo_id, values, seed, job_key=job_key):
+            return
+        if not show_run(demo, job_key=job_key, result_key=result_key, stop_key=f"demo-stop-{demo_id}"):
             st.info(t("press_run"))
-        else:
-            render_result(demo, run)
 
     with st.expander(t("show_code")):
         render_code(demo)

@@ -11,7 +11,7 @@ from functools import partial
 import streamlit as st
 
 from studyapp.content import Content
-from studyapp.ui import glossary, home, quiz, review, stats, topic
+from studyapp.ui import classroom, glossary, home, quiz, review, stats, topic
 from studyapp.ui.i18n import lang, language_changed, link_params, t
 
 PAGE_KEY = "page"  # session state: the url path of the page this session last opened
@@ -39,6 +39,11 @@ def build_pages(content: Content) -> dict[str, list]:
             st.Page(quiz.render, title=t("quiz"), url_path="quiz", icon=":material/quiz:"),
         ],
         t("tools"): [glossary_page],
+        t("class_section"): [
+            st.Page(classroom.teach_page, title=t("class_teach"), url_path="teach", icon=":material/co_present:"),
+            st.Page(classroom.join_page, title=t("class_join_title"), url_path="join", icon=":material/login:"),
+            st.Page(classroom.present_page, title=t("class_present"), url_path="present", icon=":material/tv:"),
+        ],
     }
 
 

@@ -20,7 +20,7 @@ from typing import Annotated, Union
 
 from pydantic import Field
 
-from studyapp.content.questions.base import REGISTRY, AnswerError, Draw, Generators, Grade, QuestionBase
+from studyapp.content.questions.base import REGISTRY, AnswerError, Draw, Generators, Grade, QuestionBase, Vote
 from studyapp.content.questions.base import TorchChecks, fill, fmt, placeholders, question_rng
 
 for _module in sorted(m.name for m in pkgutil.iter_modules(__path__)):
@@ -45,5 +45,5 @@ def question_model(kind: str) -> type[QuestionBase]:
 __all__ = [
     "QUESTION_MODELS", "QUESTION_TYPES", "AnswerError", "Choice", "Condition", "Draw", "Generators", "Grade",
     "MultiChoice", "OddOneOut", "Question", "QuestionBase", "SingleChoice", "TorchChecks", "fill", "fmt",
-    "placeholders", "question_model", "question_rng",
+    "placeholders", "question_model", "question_rng", "Vote",
 ]

@@ -12,6 +12,10 @@ field) in one module of this package. Besides its fields, the class says:
     right_answer(drawn)  the answer that scores full marks, in the graders' terms
     grade(answer, drawn, metrics)   the `Grade` of an answer
     gift(lang, ...)      its form in Moodle's GIFT format (None: GIFT cannot say it)
+    classroom            whether a live class can answer it (studyapp/classroom): a short
+                         answer each, tallied on the projector without names
+    vote(drawn)          the options a class votes between (None: answers are tallied as given)
+    answer_text(answer, drawn)      one answer as a learner reads it (a tally's bar, "your answer")
     torch_problems(checks)          what only PyTorch can check (`studyapp quiz check`)
 
 Defining the class registers it (see `REGISTRY`): no other module lists the types.
@@ -53,6 +57,20 @@ class Grade:
     score: float  # 0..1, partial credit where the type allows it
     lessons: tuple[Text, ...] = ()  # explanations tied to this particular answer
     note: Text | None = None  # e.g. "accepted despite a typo", "the demo measured ..."
+
+
+@dataclass(frozen=True)
+class Vote:
+    """The options a class votes between, in the shown order: (the option's value in answers,
+    its text). `many`: an answer is a list of those values (tick all that apply)."""
+
+    options: tuple[tuple[Any, Text], ...]
+    many: bool = False
+
+
+def join_texts(texts: list[Text], separator: str) -> Text:
+    """Several texts as one, in both languages."""
+    return Text(separator.join(t.en for t in texts), separator.join(t.ko for t in texts))
 
 
 @dataclass(frozen=True)
@@ -154,6 +172,7 @@ class QuestionBase(Strict):
     hint: ClassVar[Text]
     position: ClassVar[int]
     fast_seconds: ClassVar[float | None] = None
+    classroom: ClassVar[bool] = False
 
     @classmethod
     def __pydantic_init_subclass__(cls, **kwargs: Any) -> None:
@@ -187,3 +206,9 @@ class QuestionBase(Strict):
     def torch_problems(self, checks: TorchChecks) -> list[str] | None:
         """Problems only PyTorch can find; None when the question has nothing of that kind."""
         return None
+
+    def vote(self, drawn: Drawn) -> Vote | None:
+        return None
+
+    def answer_text(self, answer: Any, drawn: Drawn) -> Text:
+        return Text(str(answer), str(answer))

@@ -12,8 +12,8 @@ from typing import Any, ClassVar, Literal, Mapping
 from pydantic import Field
 
 from studyapp.content.base import Strict
-from studyapp.content.questions.base import AnswerError, Draw, Drawn, Generators, Grade, Problem, QuestionBase
-from studyapp.content.questions.base import check_list, texts_unique
+from studyapp.content.questions.base import AnswerError, Draw, Drawn, Generators, Grade, Problem, QuestionBase, Vote
+from studyapp.content.questions.base import check_list, join_texts, texts_unique
 from studyapp.content.questions.giftform import GiftForm, escape, feedback, weight
 from studyapp.text import Text
 
@@ -47,11 +47,23 @@ def shuffled_choices(question, rng: random.Random) -> Draw:
     return Draw(order=tuple(order))
 
 
+def choice_vote(question, drawn: Drawn, many: bool = False) -> Vote:
+    """A class votes between the choices, in their shown order (values: indexes in the file)."""
+    return Vote(tuple((i, question.choices[i].text) for i in drawn.order), many)
+
+
+def choices_text(question, answer: Any) -> Text:
+    """The chosen choices' texts (an index, or a list of them), in the file's order."""
+    picked = answer if isinstance(answer, list) else [answer]
+    return join_texts([question.choices[choice_index(question, i)].text for i in sorted(picked)], ", ")
+
+
 class PickOne:
     """Behaviour of the types where exactly one choice is right (the fields stay on each
     model, so the topic schema lists them in the file's order)."""
 
     fast_seconds = 15
+    classroom = True
     one_right: str  # the rule's message: {found} right choices where one must be
 
     def problems(self) -> list[Problem]:
@@ -71,6 +83,12 @@ class PickOne:
             return Grade(True, 1.0, tuple(t for t in (chosen.explanation,) if t))
         right = next(c for c in self.choices if c.correct)
         return Grade(False, 0.0, tuple(t for t in (chosen.explanation, right.explanation) if t))
+
+    def vote(self, drawn: Drawn) -> Vote:
+        return choice_vote(self, drawn)
+
+    def answer_text(self, answer: Any, drawn: Drawn) -> Text:
+        return choices_text(self, answer)
 
     def gift(self, lang: str, *, seed: int = 0, generators: Generators | None = None) -> GiftForm:
         return GiftForm(tuple(
@@ -114,6 +132,7 @@ class MultiChoice(QuestionBase):
     hint: ClassVar[Text] = Text("Select every answer that applies.", "해당하는 답을 모두 고르십시오.")
     position: ClassVar[int] = 20
     fast_seconds: ClassVar[float | None] = 25
+    classroom: ClassVar[bool] = True
 
     def problems(self) -> list[Problem]:
         found: list[Problem] = []
@@ -129,6 +148,12 @@ class MultiChoice(QuestionBase):
 
     def draw(self, rng: random.Random, generators: Generators) -> Draw:
         return shuffled_choices(self, rng)
+
+    def vote(self, drawn: Drawn) -> Vote:
+        return choice_vote(self, drawn, many=True)
+
+    def answer_text(self, answer: Any, drawn: Drawn) -> Text:
+        return choices_text(self, check_list(self, answer, "a list of choice indexes"))
 
     def right_answer(self, drawn: Drawn) -> list[int]:
         return [i for i, c in enumerate(self.choices) if c.correct]

@@ -115,6 +115,7 @@ class Numeric(QuestionBase):
     hint: ClassVar[Text] = Text("Enter a number.", "숫자를 입력하십시오.")
     position: ClassVar[int] = 80
     fast_seconds: ClassVar[float | None] = 40
+    classroom: ClassVar[bool] = True
 
     # --- rules ----------------------------------------------------------------------------
 
@@ -230,6 +231,13 @@ class Numeric(QuestionBase):
             if trap is not None and abs(answer - trap) <= tolerance
         )
         return Grade(False, 0.0, lessons[:1])
+
+    def answer_text(self, answer: Any, drawn: Drawn) -> Text:
+        if isinstance(answer, bool) or not isinstance(answer, (int, float)):
+            raise AnswerError(f"{self.id}: expected a number, got {answer!r}")
+        if self.unit is None:
+            return Text(fmt(answer), fmt(answer))
+        return Text(f"{fmt(answer)} {self.unit.en}", f"{fmt(answer)} {self.unit.ko}")
 
     # --- elsewhere ------------------------------------------------------------------------
 

@@ -9,7 +9,7 @@ from pydantic import Field
 
 from studyapp.content.base import Id, Strict
 from studyapp.content.questions.base import AnswerError, Draw, Drawn, Generators, Grade, Problem, QuestionBase
-from studyapp.content.questions.base import check_list, texts_unique
+from studyapp.content.questions.base import check_list, join_texts, texts_unique
 from studyapp.text import Text
 
 
@@ -72,6 +72,7 @@ class Ordering(QuestionBase):
                                 "첫 단계부터 마지막 단계까지, 각 자리에 올 단계를 고르십시오.")
     position: ClassVar[int] = 40
     fast_seconds: ClassVar[float | None] = 40
+    classroom: ClassVar[bool] = True
 
     def problems(self) -> list[Problem]:
         found: list[Problem] = []
@@ -103,6 +104,13 @@ class Ordering(QuestionBase):
 
     def right_answer(self, drawn: Drawn) -> list[str]:
         return list(self.answer)
+
+    def answer_text(self, answer: Any, drawn: Drawn) -> Text:
+        by_id = {it.id: it.text for it in self.items}
+        given = check_list(self, answer, "the item ids in order")
+        if any(ident not in by_id for ident in given):
+            raise AnswerError(f"{self.id}: unknown item in {given!r}")
+        return join_texts([by_id[ident] for ident in given], " → ")
 
     def grade(self, answer: Any, drawn: Drawn, metrics: Mapping[str, float] | None = None) -> Grade:
         given = check_list(self, answer, "the item ids in order")

@@ -15,9 +15,9 @@ from typing import Annotated, Any, Callable, ClassVar, Literal, Mapping, Union
 from pydantic import AfterValidator, Field, PlainValidator, StrictBool, StrictFloat, StrictInt
 
 from studyapp.content.base import Id, Strict
-from studyapp.content.questions.base import AnswerError, Draw, Drawn, Generators, Grade, Problem, QuestionBase
+from studyapp.content.questions.base import AnswerError, Draw, Drawn, Generators, Grade, Problem, QuestionBase, Vote
 from studyapp.content.questions.base import TorchChecks, fmt, is_number
-from studyapp.content.questions.choice import choice_index
+from studyapp.content.questions.choice import choice_index, choice_vote, choices_text
 from studyapp.text import Text
 
 MEASURED = Text("Measured by the demo — {en}", "데모가 측정한 값 — {ko}")
@@ -132,6 +132,7 @@ class PredictThenRun(QuestionBase):
                                 "예측을 고르십시오. 그다음 데모가 실행되고, 데모가 측정한 값으로 채점합니다.")
     position: ClassVar[int] = 90
     fast_seconds: ClassVar[float | None] = None  # a prediction is a judgement, not recall: never Easy
+    classroom: ClassVar[bool] = True
 
     def problems(self) -> list[Problem]:
         from demos import demo_ids  # the registry: no torch import
@@ -151,6 +152,12 @@ class PredictThenRun(QuestionBase):
 
     def right_answer(self, drawn: Drawn) -> None:
         return None  # decided by a demo run
+
+    def vote(self, drawn: Drawn) -> Vote:
+        return choice_vote(self, drawn)
+
+    def answer_text(self, answer: Any, drawn: Drawn) -> Text:
+        return choices_text(self, answer)
 
     def outcome_that_happened(self, metrics: Mapping[str, float]) -> int | None:
         """Index of the outcome whose condition the run's metric satisfies (None if the metric

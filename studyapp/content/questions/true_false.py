@@ -6,9 +6,11 @@ from typing import Any, ClassVar, Literal, Mapping
 
 from pydantic import Field
 
-from studyapp.content.questions.base import AnswerError, Drawn, Generators, Grade, QuestionBase
+from studyapp.content.questions.base import AnswerError, Drawn, Generators, Grade, QuestionBase, Vote
 from studyapp.content.questions.giftform import GiftForm, escape
 from studyapp.text import Text
+
+TRUE, FALSE = Text("True", "참"), Text("False", "거짓")
 
 
 class TrueFalse(QuestionBase):
@@ -20,6 +22,7 @@ class TrueFalse(QuestionBase):
     hint: ClassVar[Text] = Text("Is the statement true or false?", "이 문장은 참입니까, 거짓입니까?")
     position: ClassVar[int] = 30
     fast_seconds: ClassVar[float | None] = 10
+    classroom: ClassVar[bool] = True
 
     def right_answer(self, drawn: Drawn) -> bool:
         return self.answer
@@ -30,6 +33,14 @@ class TrueFalse(QuestionBase):
         if answer == self.answer:
             return Grade(True, 1.0)
         return Grade(False, 0.0, (self.misconception,))
+
+    def vote(self, drawn: Drawn) -> Vote:
+        return Vote(((True, TRUE), (False, FALSE)))
+
+    def answer_text(self, answer: Any, drawn: Drawn) -> Text:
+        if not isinstance(answer, bool):
+            raise AnswerError(f"{self.id}: expected true or false, got {answer!r}")
+        return TRUE if answer else FALSE
 
     def gift(self, lang: str, *, seed: int = 0, generators: Generators | None = None) -> GiftForm:
         """{TRUE#feedback if answered wrongly#feedback if answered rightly}"""

@@ -25,6 +25,11 @@ class Widget:
     def before(self, item: Item) -> None:
         """Drawn above the answer form (e.g. a prediction's demo settings)."""
 
+    def present(self, item: Item) -> None:
+        """What a class reads on the projector besides the prompt, for a question it does not
+        vote on by options (those the classroom letters itself): e.g. the steps to order."""
+        self.before(item)
+
     def ask(self, item: Item, key: str) -> tuple[Any, str | None]:
         """Draw the answer widgets (inside the question's form); return (answer, problem).
 

@@ -28,6 +28,10 @@ class Steps(Widget):
             return chosen, t("step_used_twice")
         return chosen, None
 
+    def present(self, item):
+        here, q = lang(), item.question
+        st.markdown("\n".join(f"- {q.items[i].text.get(here)}" for i in item.order))
+
     def show_answer(self, item, response):
         here, q = lang(), item.question
         text = {it.id: it.text.get(here) for it in q.items}
