@@ -313,7 +313,7 @@ def test_a_prediction_is_voted_run_voted_again_and_revealed(store, topics):
     second = classroom.tally(entry.item, room.answers(2), metrics=entry.metrics, mark=True)
     assert second.correct == 2
     shown = reveal(entry.item, room.answers(1), entry.metrics)
-    assert shown.right.en == "medium" and "0.2" in shown.note.en and shown.common_wrong_count == 1
+    assert shown.right.en == "medium" and "accuracy gap: 20.0 pp" in shown.note.en and shown.common_wrong_count == 1
 
 
 def test_a_failed_run_goes_back_to_be_run_again(store, topics):

@@ -156,7 +156,7 @@ def test_a_teacher_and_two_students_run_a_class(monkeypatch, folder, isolated_pr
     assert answers(db, 3, 1) == [(1, "0"), (2, "2")] and answers(db, 3, 2) == [(1, "1")]
     press(teacher, "teach-reveal")
     projector.run()
-    assert "The demo measured plain_acc_gap" in page_text(projector)
+    assert "Measured by the demo — no regularization train-validation accuracy gap" in page_text(projector)
     assert "Vote 1" in page_text(projector) and "Vote 2" in page_text(projector)
 
     press(teacher, "teach-next")  # question 4 (numeric): a form, as in the quiz

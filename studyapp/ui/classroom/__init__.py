@@ -4,6 +4,7 @@ topic). The logic is studyapp.classroom's; these pages draw it and pass on butto
 
 from __future__ import annotations
 
+
 def teach_page() -> None:
     from studyapp.ui.classroom import teach as page
 

@@ -42,7 +42,7 @@ def add_questions(session, key: str) -> None:
         pool = classroom.class_questions([next(tp for tp in topics if tp.id == topic_id)])
         by_id = {q.id: (tid, q) for tid, q in pool}
         chosen = st.multiselect(t("class_pick_questions"), list(by_id), format_func=lambda qid: _label(by_id[qid][1]),
-                                key=f"class-add-{topic_id}")
+                                key=f"class-add-{topic_id}", placeholder=t("class_pick_placeholder"))
         left, right = st.columns(2)
         left.button(t("class_add_chosen"), key="class-add-chosen", disabled=not chosen, on_click=_add,
                     args=(session, key, [by_id[qid] for qid in chosen]), width="stretch")

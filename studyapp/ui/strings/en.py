@@ -297,6 +297,7 @@ STRINGS: dict[str, str] = {
     "class_add_questions": "Add questions",
     "class_topic": "Topic",
     "class_pick_questions": "Questions",
+    "class_pick_placeholder": "Choose one or more questions",
     "class_add_chosen": "Add the chosen questions",
     "class_add_all": "Add all {n} of this topic",
     "class_types_note": (

@@ -290,6 +290,7 @@ STRINGS: dict[str, str] = {
     "class_add_questions": "문제 추가",
     "class_topic": "주제",
     "class_pick_questions": "문제",
+    "class_pick_placeholder": "문제를 하나 이상 고르십시오",
     "class_add_chosen": "고른 문제 추가",
     "class_add_all": "이 주제의 문제 {n}개 모두 추가",
     "class_types_note": (
