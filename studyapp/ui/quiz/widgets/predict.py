@@ -32,21 +32,24 @@ class Prediction(Widget):
         return choice, None if choice is not None else t("choose_answer_first")
 
     def run(self, item, *, live):
-        """Run the question's demo with its stated settings (cached), live on the page or not."""
+        """Run the question's demo with its stated settings through the app's queue (shared
+        with the demo pages and the classroom, so a class server runs a bounded number at once
+        and identical settings share one run), live on the page or not."""
         from demos import get_demo
 
-        from studyapp.runner import run_demo
-        from studyapp.ui.demo_view import LiveView
+        from studyapp.runner import queue
+        from studyapp.ui.demo_view import watch
 
         q = item.question
-        if live:
-            view = LiveView(get_demo(q.demo))
-            try:
-                return run_demo(q.demo, q.params, seed=q.seed, report=view)
-            finally:
-                view.clear()
-        with st.spinner(t("running_the_demo")):
-            return run_demo(q.demo, q.params, seed=q.seed)
+        job = queue().submit(q.demo, q.params, seed=q.seed)
+        if live:  # no Stop: a prediction is graded on the whole run
+            watch(job, get_demo(q.demo), stop_key=f"predict-stop-{q.id}", can_stop=False)
+        else:
+            with st.spinner(t("running_the_demo")):
+                job.wait()
+        if job.status != "done" or job.run is None:
+            raise RuntimeError(job.error or job.status)
+        return job.run
 
     def show_answer(self, item, response):
         from demos import get_demo
