@@ -52,6 +52,10 @@ def test_the_korean_glossary_finds_as_you_type_and_opens_the_card(app_url):
         page.goto(f"{app_url}/topic-overfitting?lang=ko")
         page.get_by_role("heading", name="과적합과 그 예방법").first.wait_for()
         wait_until_idle(page)
+        # The line-break style is a page element of its own; in a server that already has
+        # sessions it can land a moment after the page reads idle.
+        page.wait_for_function("() => [...document.querySelectorAll('style')]"
+                               ".some(s => s.textContent.includes('keep-all'))")
         page.screenshot(path=str(ARTIFACTS / "topic-narrow-ko.png"), full_page=False)
         lines, inside = page.evaluate(BREAKS, '[data-testid="stMain"] p')
         assert lines > 30  # the paragraphs did wrap, many times
