@@ -200,7 +200,7 @@ def test_a_live_class(served):
         tap(kim, "Far apart")
         projector.get_by_text("Answers: 1").wait_for()
         teacher.get_by_role("button", name=re.compile("Reveal")).click()
-        projector.get_by_text("The demo measured plain_acc_gap").wait_for()
+        projector.get_by_text("Measured by the demo — no regularization train-validation accuracy gap").wait_for()
         projector.get_by_text("Vote 2").wait_for()
         shot(projector, "classroom-projector-prediction.png")
         assert answers(db, 3, 1) == [("Kim", "0"), ("Lee", "1")]
@@ -238,6 +238,6 @@ def test_the_presenter_view_at_1280x720(served, lang):
         page.wait_for_url(re.compile("step=1"))
         page.keyboard.press("a")  # reveal
         page.get_by_text(words[1]).first.wait_for()
-        size = page.locator('[data-testid="stMarkdown"] p').first.evaluate("e => getComputedStyle(e).fontSize")
+        size = page.locator('[data-testid="stMain"] [data-testid="stMarkdown"] p').first.evaluate("e => getComputedStyle(e).fontSize")
         assert float(size.rstrip("px")) >= 28  # reads from the back of the room
         shot(page, f"presenter-question-{lang}.png")

@@ -47,7 +47,7 @@ def test_choose_the_first_profile_and_see_a_hostile_name_as_typed(served, lang):
         placeholder = "Choose your profile"
         if lang == "ko":
             sidebar.get_by_text("한국어").click()
-            placeholder = "프로필을 고르세요"
+            placeholder = "프로필을 고르십시오"
         box = sidebar.get_by_role("combobox")
         page.wait_for_function("p => document.querySelector('[data-testid=stSidebar] input[role=combobox]')"
                                "?.placeholder === p", arg=placeholder)
