@@ -17,6 +17,14 @@ SERVER_DEFAULTS = {
     "client.showErrorDetails": "none",  # no tracebacks in browsers; they go to the server's log
     "browser.gatherUsageStats": "false",  # no usage statistics sent to Streamlit
     "client.toolbarMode": "viewer",  # no Deploy, Rerun or Clear-cache in the menu
+    # A served app does not watch its own source files: the watcher's polling threads cost
+    # the server CPU and disk reads that a class's sessions need.
+    "server.fileWatcherType": "none",
+    # Streamlit collects all garbage after every script run. With PyTorch, plotly and pandas
+    # loaded a full collection takes a large share of a core, and a class's pages rerun every
+    # second or two (their polling fragments): measured, 7 open class pages kept the server
+    # at 100% of a core. Python's own collector still runs as usual.
+    "runner.postScriptGC": "false",
 }
 
 
