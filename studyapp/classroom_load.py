@@ -20,7 +20,6 @@ import json
 import os
 import random
 import re
-import statistics
 import sys
 import tempfile
 import time

@@ -135,7 +135,7 @@ def test_a_review_in_another_zone_is_the_same_instant(store):
 
 
 def test_fuzz_only_moves_long_intervals_a_little(store):
-    profile = store.create_profile("p")
+    store.create_profile("p")
     for _ in range(20):
         card = fsrs.Card(card_id=1, state=fsrs.State.Review, stability=40.0, difficulty=5.0, due=T0,
                          last_review=T0 - timedelta(days=40))

@@ -7,7 +7,7 @@ from typing import Mapping
 import plotly.graph_objects as go
 
 from demos.framework import (
-    T, TRAIN_ACC, TRAIN_LOSS, VAL_ACC, VAL_LOSS, accuracy, LiveChart, Metric, metric_table, Result, Value,
+    T, TRAIN_ACC, TRAIN_LOSS, VAL_ACC, VAL_LOSS, LiveChart, Metric, metric_table, Result, Value,
 )
 from demos.plots import PALETTE, flat, log_axis, style
 

@@ -11,8 +11,9 @@ from dataclasses import dataclass
 from typing import Callable, Sequence
 
 from studyapp.store import Profile, Store, StoreError, default_db_path
-from studyapp.store.pins import MAX_LENGTH as MAX_PIN_LENGTH
-from studyapp.store.pins import MIN_LENGTH as MIN_PIN_LENGTH
+# Re-exported for the pages, which may not import the store:
+from studyapp.store.pins import MAX_LENGTH as MAX_PIN_LENGTH  # noqa: F401
+from studyapp.store.pins import MIN_LENGTH as MIN_PIN_LENGTH  # noqa: F401
 from studyapp.store.pins import check_pin_rules
 
 DEFAULT_PROFILE = "default"

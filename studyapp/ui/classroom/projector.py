@@ -16,7 +16,7 @@ from studyapp.classroom import machine
 from studyapp.classroom.tally import reveal, right_options
 from studyapp.ui.classroom import common
 from studyapp.ui.classroom.controls import control_row, follow_run, run_figures
-from studyapp.ui.i18n import lang, t
+from studyapp.ui.i18n import t
 
 KEYS_HELD = "class-projector-keys"  # st.session_state: room code -> the teacher's key
 
