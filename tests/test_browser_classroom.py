@@ -11,6 +11,7 @@ import shutil
 from contextlib import contextmanager
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from studyapp.content import load_content
 from studyapp.content.loader import default_content_dir
@@ -111,6 +112,21 @@ def tap(page, option: str) -> None:
     page.get_by_role("button", name=re.compile(r"^[A-Z] · " + re.escape(option) + "$")).click()
 
 
+def press(teacher, name: str, then) -> None:
+    """Press a teacher's button until `then` (a locator on some page) shows. The teacher's page
+    redraws its controls every second and the whole page when the session changes: a click
+    that lands while its button is being replaced can be lost, and the teacher presses again."""
+    for attempt in range(3):
+        wait_until_idle(teacher)
+        teacher.get_by_role("button", name=re.compile(name)).click()
+        try:
+            then.wait_for(timeout=20_000)
+            return
+        except PlaywrightTimeout:
+            if attempt == 2:
+                raise
+
+
 def join(browser, url, room, name):
     student = open_page(browser, PHONE, f"{url}/join?room={room}")
     wait_until_idle(student)
@@ -181,25 +197,22 @@ def test_a_live_class(served):
         with Store(db) as store:
             assert store.class_session(1).current == 1
 
-        teacher.get_by_role("button", name=re.compile("Next question")).click()  # true/false, skipped
-        kim.get_by_text("The test set is used once, at the end.").wait_for()
-        teacher.get_by_role("button", name=re.compile("Next question")).click()  # the prediction
+        press(teacher, "Next question", kim.get_by_text("The test set is used once, at the end."))  # skipped
+        press(teacher, "Next question", kim.get_by_text("How far apart will training"))  # the prediction
         for student in (kim, lee):
             student.get_by_text("How far apart will training").wait_for()
         tap(kim, "Close together")
         tap(lee, "Far apart")
         projector.get_by_text("Answers: 2").wait_for()
-        teacher.get_by_role("button", name=re.compile("Run the demo")).click()
-        projector.get_by_text("The demo is running on the projector").wait_for()
+        press(teacher, "Run the demo", projector.get_by_text(re.compile("The demo is running on the projector|The demo has run")))
         projector.locator(".stPlotlyChart").nth(1).wait_for()  # the live chart beside the tally
         shot(projector, "classroom-projector-running.png")
         projector.get_by_text("The demo has run: vote again, or reveal").wait_for(timeout=180_000)
         teacher.get_by_text("The demo has run").first.wait_for()
-        teacher.get_by_role("button", name=re.compile("Vote again")).click()
-        kim.get_by_text("Voting again, after the run").wait_for()
+        press(teacher, "Vote again", kim.get_by_text("Voting again, after the run"))
         tap(kim, "Far apart")
         projector.get_by_text("Answers: 1").wait_for()
-        teacher.get_by_role("button", name=re.compile("Reveal")).click()
+        press(teacher, "Reveal", projector.get_by_text("Vote 2"))
         projector.get_by_text("Measured by the demo — no regularization train-validation accuracy gap").wait_for()
         projector.get_by_text("Vote 2").wait_for()
         shot(projector, "classroom-projector-prediction.png")
