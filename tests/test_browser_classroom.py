@@ -249,8 +249,15 @@ def test_the_presenter_view_at_1280x720(served, lang):
         page.keyboard.press("n")  # the first question
         page.get_by_text("1.", exact=False).first.wait_for()
         page.wait_for_url(re.compile("step=1"))
-        page.keyboard.press("a")  # reveal
-        page.get_by_text(words[1]).first.wait_for()
+        for attempt in range(3):  # reveal; a key pressed while the page redraws can be lost
+            wait_until_idle(page)
+            page.keyboard.press("a")
+            try:
+                page.get_by_text(words[1]).first.wait_for(timeout=15_000)
+                break
+            except PlaywrightTimeout:
+                if attempt == 2:
+                    raise
         size = page.locator('[data-testid="stMain"] [data-testid="stMarkdown"] p').first.evaluate("e => getComputedStyle(e).fontSize")
         assert float(size.rstrip("px")) >= 28  # reads from the back of the room
         shot(page, f"presenter-question-{lang}.png")
