@@ -74,33 +74,6 @@ def _stack(inits: Sequence[list[LayerInit]]) -> tuple[nn.ParameterList, nn.Param
     return weights, biases
 
 
-def add_cross_entropy_gradients(model: StackedMLP, x: torch.Tensor, targets: torch.Tensor,
-                                weight: torch.Tensor | None = None) -> torch.Tensor:
-    """Backpropagation written out by hand for the stacked ReLU MLP.
-
-    x: (copies, N, features); targets: (N, classes) one-hot rows. Adds to every weight's .grad
-    the gradient of each copy's cross-entropy *summed* over the N rows (times `weight`, one
-    number per copy, if given), and returns those summed losses, shape (copies,), unweighted.
-    The numbers are the ones `(weight * loss).sum().backward()` gives (a test compares them).
-    Why by hand: for a network this small, building and walking the autograd graph costs more
-    than the few matrix products themselves.
-
-    The chain rule, from the output back:
-        δ = softmax(logits) − one-hot            ∂loss/∂logits of the summed cross-entropy
-        ∂loss/∂W = inputᵀ δ,  ∂loss/∂b = Σ δ     for a layer computing input @ W + b
-        δ ← (δ Wᵀ) ⊙ [input > 0]                 back through the layer, then its ReLU
-    """
-    logits, inputs = forward_keeping_inputs(model, x)
-    with torch.no_grad():
-        log_p = logits.log_softmax(dim=-1)
-        loss = -(log_p * targets).sum(dim=(1, 2))
-        delta = log_p.exp_().sub_(targets)
-        if weight is not None:
-            delta.mul_(weight.view(-1, 1, 1))
-    add_backward(model, inputs, delta)
-    return loss
-
-
 def forward_keeping_inputs(model: StackedMLP, x: torch.Tensor) -> tuple[torch.Tensor, list[torch.Tensor]]:
     """The forward pass without autograd: the logits, and what each layer received (the
     weight gradients of `add_backward` need it)."""
@@ -118,8 +91,10 @@ def forward_keeping_inputs(model: StackedMLP, x: torch.Tensor) -> tuple[torch.Te
 
 def add_backward(model: StackedMLP, inputs: list[torch.Tensor], delta: torch.Tensor) -> None:
     """Backpropagation by hand from any loss: `delta` is ∂loss/∂logits, (copies, N, outputs),
-    `inputs` come from `forward_keeping_inputs`. Adds every weight's gradient to its .grad,
-    with the chain rule of `add_cross_entropy_gradients` (which starts from δ = p − one-hot)."""
+    `inputs` come from `forward_keeping_inputs`. Adds every weight's gradient to its .grad:
+        ∂loss/∂W = inputᵀ δ,  ∂loss/∂b = Σ δ     for a layer computing input @ W + b
+        δ ← (δ Wᵀ) ⊙ [input > 0]                 back through the layer, then its ReLU
+    (for the cross-entropy, δ = softmax(logits) − one-hot)."""
     weights, biases = list(model.weights), list(model.biases)  # once: ParameterList indexing is slow
     with torch.no_grad():
         for i in range(len(weights) - 1, -1, -1):

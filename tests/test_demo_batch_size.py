@@ -1,19 +1,16 @@
-"""The batch-size demo: ceil(N/B) steps per epoch, noisier curves for smaller batches, Stop works,
-and the engine (every batch size at once, a hand-written backward) equals the plain lesson."""
+"""The batch-size demo: ceil(N/B) steps per epoch, noisier curves for smaller batches, Stop works."""
 
 from __future__ import annotations
 
-import inspect
 import math
 import threading
 
 import pytest
 import torch
 
-from demos.batch_size import DEMO, engine, lesson
+from demos.batch_size import DEMO
 from demos.device import torch_threads
 from demos.framework import ParamError, demo_thread_count
-from demos.stacked import StackedMLP, add_cross_entropy_gradients, linear_layers, per_copy_loss
 
 CPU = torch.device("cpu")
 N = 1437  # training images: the content cards count on this number
@@ -27,15 +24,14 @@ def app_threads():
         yield
 
 
-def run(seed: int = 0, *, use_engine: bool = True, stop: threading.Event | None = None, **params):
+def run(seed: int = 0, *, stop: threading.Event | None = None, **params):
     progress = []
-    result = DEMO.run({"epochs": 3, **params}, device=CPU, seed=seed, report=progress.append, stop=stop,
-                      use_engine=use_engine)
+    result = DEMO.run({"epochs": 3, **params}, device=CPU, seed=seed, report=progress.append, stop=stop)
     return result, progress
 
 
 def test_steps_per_epoch_is_ceil_n_over_b_with_1437_training_images():
-    result, _ = run(epochs=2, use_engine=False)
+    result, _ = run(epochs=2)
     m, d = result.metrics, result.data
     assert m["train_size"] == N
     for size, key in ((8, "b8"), (32, "b32"), (128, "b128"), (N, "full")):
@@ -54,7 +50,7 @@ def test_smaller_batches_give_noisier_loss_curves(seed):
 
 
 def test_more_steps_per_epoch_learn_more_per_epoch_but_take_longer():
-    m = run(epochs=3, use_engine=False)[0].metrics
+    m = run(epochs=3)[0].metrics
     assert m["b8_final_loss"] < m["full_final_loss"]  # 540 steps against 3
     assert m["b8_test_acc"] > m["full_test_acc"]
     assert m["b8_ms_per_epoch"] > m["full_ms_per_epoch"] > 0  # 180 small steps against one big one
@@ -73,65 +69,6 @@ def test_divergence_is_reported_with_its_step():
         DEMO.figures(result, lang)
 
 
-@pytest.mark.parametrize("settings", [{}, {"lr": 10.0}, {"batch_sizes": "4, 16, 64, 256"},
-                                      {"batch_sizes": "16, 64, 256, full", "lr": 2.0}])
-def test_engine_equals_the_plain_lesson(settings):
-    fast, _ = run(epochs=2, **settings)
-    plain, _ = run(epochs=2, use_engine=False, **settings)
-    ok, message = DEMO.agrees(fast.data, plain.data)
-    assert ok, message
-    for size in plain.data["sizes"]:  # step by step
-        assert fast.data["step_losses"][size] == pytest.approx(plain.data["step_losses"][size], rel=1e-3, abs=1e-5)
-    assert set(fast.metrics) == set(plain.metrics)
-
-
-def test_the_engine_takes_the_lessons_settings():
-    assert inspect.signature(engine.train) == inspect.signature(lesson.train)
-
-
-@pytest.mark.parametrize("sizes", [[8, 32, 128, N], [4, 16, 64, 256], [16, 64, 256, N], [7, 14, N]])
-def test_chunk_plan_gives_ceil_n_over_b_steps_covering_every_image(sizes):
-    plan = engine.chunk_plan(N, sizes)
-    for i, size in enumerate(sizes):
-        stepped = [c for c, k in enumerate(plan.steppers) if k > i]
-        assert len(stepped) == math.ceil(N / size)
-        assert float(plan.batch_rows[stepped, i].sum()) == N  # every image in exactly one batch
-        assert plan.batch_rows[stepped[0], i] == min(size, N)
-        # the rows of each batch share its mean: their weights add up to 1 per batch
-        rows = torch.full((len(plan.steppers),), float(plan.chunk))
-        rows[-1] = N - (len(plan.steppers) - 1) * plan.chunk  # the epoch's last chunk holds the rest
-        assert float((plan.share[:, i] * rows).sum()) == pytest.approx(len(stepped), rel=1e-5)
-
-
-@pytest.mark.parametrize("sizes", [(64, 32, 10), (5, 7, 6, 3), (4, 3)])
-def test_hand_written_backward_matches_autograd(sizes):
-    generator = torch.Generator().manual_seed(1)
-    copies, rows, classes = 3, 9, sizes[-1]
-    torch.manual_seed(1)
-    layers = [torch.nn.Linear(fan_in, fan_out) for fan_in, fan_out in zip(sizes, sizes[1:])]
-    init = linear_layers(torch.nn.Sequential(*layers))
-    x = torch.randn(copies, rows, sizes[0], generator=generator)  # a different input per copy
-    y = torch.randint(0, classes, (rows,), generator=generator)
-    weight = torch.tensor([1.0, 0.25, 3.0])  # each copy's share of the gradient
-
-    by_autograd = StackedMLP(copies, init)
-    with torch.no_grad():  # copies must differ, or a mix-up between them would go unnoticed
-        for w in by_autograd.parameters():
-            w.add_(0.3 * torch.randn(w.shape, generator=generator))
-    expected_loss = per_copy_loss(by_autograd(x), y, reduction="sum")
-    (weight * expected_loss).sum().backward()
-
-    by_hand = StackedMLP(copies, init)
-    by_hand.load_state_dict(by_autograd.state_dict())
-    for w in by_hand.parameters():
-        w.grad = torch.full_like(w, 0.5)  # the gradient is added to what .grad already holds
-    loss = add_cross_entropy_gradients(by_hand, x, torch.nn.functional.one_hot(y, classes).float(), weight)
-
-    torch.testing.assert_close(loss, expected_loss.detach())
-    for mine, theirs in zip(by_hand.parameters(), by_autograd.parameters()):
-        torch.testing.assert_close(mine.grad - 0.5, theirs.grad, rtol=1e-5, atol=1e-6)
-
-
 def test_progress_reports_every_epoch_and_completes():
     _, progress = run(epochs=4)
     assert [p.done for p in progress] == [0, 1, 2, 3, 4]
@@ -139,8 +76,7 @@ def test_progress_reports_every_epoch_and_completes():
     assert set(progress[-1].series) == {"B = 8", "B = 32", "B = 128", "B = 1437"}
 
 
-@pytest.mark.parametrize("use_engine", [False, True])
-def test_stop_ends_training_at_the_next_report_and_keeps_what_was_trained(use_engine):
+def test_stop_ends_training_at_the_next_report_and_keeps_what_was_trained():
     stop = threading.Event()
     seen = []
 
@@ -149,8 +85,7 @@ def test_stop_ends_training_at_the_next_report_and_keeps_what_was_trained(use_en
         if progress.done == 2:
             stop.set()
 
-    result = DEMO.run({"epochs": 50}, device=CPU, seed=0, report=press_stop_after_epoch_2, stop=stop,
-                      use_engine=use_engine)
+    result = DEMO.run({"epochs": 50}, device=CPU, seed=0, report=press_stop_after_epoch_2, stop=stop)
     assert result.stopped and seen == [0, 1, 2]
     assert len(result.data["train_loss"][8]) == 3  # before training, and after epochs 1 and 2
     assert len(result.data["step_losses"][8]) == 2 * 180
@@ -159,8 +94,8 @@ def test_stop_ends_training_at_the_next_report_and_keeps_what_was_trained(use_en
 
 
 def test_same_seed_same_result_and_figures_in_both_languages():
-    a, _ = run(4, epochs=1, use_engine=False)
-    b, _ = run(4, epochs=1, use_engine=False)
+    a, _ = run(4, epochs=1)
+    b, _ = run(4, epochs=1)
     assert {k: v for k, v in a.metrics.items() if "ms" not in k} == {k: v for k, v in b.metrics.items() if "ms" not in k}
     for lang, word in (("en", "epoch"), ("ko", "에포크")):
         figures = DEMO.figures(a, lang)
