@@ -14,6 +14,7 @@ import torch.nn.functional as F
 
 from studyapp.content import load_content
 from tests.conftest import ROOT
+from tests.content_text import strings_of
 
 CONTENT = load_content(ROOT / "content")
 
@@ -37,21 +38,7 @@ def question(question_id: str):
 
 def texts(item) -> str:
     """Every English string of a card or question, joined (for 'does it still say so')."""
-    found: list[str] = []
-
-    def walk(value):
-        if hasattr(value, "en") and hasattr(value, "ko"):
-            found.append(value.en)
-        elif hasattr(type(value), "model_fields"):
-            for name in type(value).model_fields:
-                walk(getattr(value, name))
-        elif isinstance(value, (list, tuple)):
-            for v in value:
-                walk(v)
-        elif isinstance(value, str):
-            found.append(value)
-
-    walk(item)
+    found = strings_of(item, "en")
     return " ".join(found)
 
 

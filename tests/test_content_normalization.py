@@ -22,6 +22,7 @@ from demos.normalization import DEMO
 from demos.normalization import lesson
 from studyapp.content import load_content
 from tests.conftest import ROOT
+from tests.content_text import strings_of
 
 CONTENT = load_content(ROOT / "content")
 TOPIC = CONTENT.topic("normalization")
@@ -41,21 +42,7 @@ def one_thread():
 
 def texts(item) -> str:
     """Every English string of a card or question, joined."""
-    found: list[str] = []
-
-    def walk(value):
-        if hasattr(value, "en") and hasattr(value, "ko"):
-            found.append(value.en)
-        elif hasattr(type(value), "model_fields"):
-            for name in type(value).model_fields:
-                walk(getattr(value, name))
-        elif isinstance(value, (list, tuple)):
-            for v in value:
-                walk(v)
-        elif isinstance(value, str):
-            found.append(value)
-
-    walk(item)
+    found = strings_of(item, "en")
     return " ".join(found)
 
 

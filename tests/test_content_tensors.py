@@ -18,6 +18,7 @@ from demos.generators import GENERATORS
 from demos.tensors import DEMO
 from studyapp.content import load_content
 from tests.conftest import ROOT
+from tests.content_text import strings_of
 
 CONTENT = load_content(ROOT / "content")
 TOPIC = CONTENT.topic("tensors")
@@ -28,21 +29,7 @@ MOVED_QUESTIONS = {"basics-q-strides", "basics-q-transpose-copy", "basics-q-grad
 
 def texts(item) -> str:
     """Every English string of a card or question, joined with single spaces."""
-    found: list[str] = []
-
-    def walk(value):
-        if hasattr(value, "en") and hasattr(value, "ko"):
-            found.append(value.en)
-        elif hasattr(type(value), "model_fields"):
-            for name in type(value).model_fields:
-                walk(getattr(value, name))
-        elif isinstance(value, (list, tuple)):
-            for v in value:
-                walk(v)
-        elif isinstance(value, str):
-            found.append(value)
-
-    walk(item)
+    found = strings_of(item, "en")
     return " ".join(" ".join(found).split())
 
 

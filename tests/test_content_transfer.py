@@ -18,6 +18,7 @@ from demos.transfer import DEMO
 from demos.transfer.lesson import LABELS, make_backbone, train
 from studyapp.content import load_content
 from tests.conftest import ROOT
+from tests.content_text import strings_of
 
 CONTENT = load_content(ROOT / "content")
 TOPIC = next(t for t in CONTENT.topics if t.id == "transfer")
@@ -34,21 +35,7 @@ def question(question_id: str):
 
 def english(item) -> str:
     """Every English string of a card or question, joined."""
-    found: list[str] = []
-
-    def walk(value):
-        if hasattr(value, "en") and hasattr(value, "ko"):
-            found.append(value.en)
-        elif hasattr(type(value), "model_fields"):
-            for name in type(value).model_fields:
-                walk(getattr(value, name))
-        elif isinstance(value, (list, tuple)):
-            for v in value:
-                walk(v)
-        elif isinstance(value, str):
-            found.append(value)
-
-    walk(item)
+    found = strings_of(item, "en")
     return re.sub(r"\s+", " ", " ".join(found))
 
 

@@ -14,6 +14,7 @@ from demos.tuning import DEMO
 from demos.tuning import lesson
 from studyapp.content import load_content
 from tests.conftest import ROOT
+from tests.content_text import strings_of
 
 CONTENT = load_content(ROOT / "content")
 TOPIC = CONTENT.topic("tuning")
@@ -21,21 +22,7 @@ TOPIC = CONTENT.topic("tuning")
 
 def texts(item) -> str:
     """Every English string of a card or question, joined."""
-    found: list[str] = []
-
-    def walk(value):
-        if hasattr(value, "en") and hasattr(value, "ko"):
-            found.append(value.en)
-        elif hasattr(type(value), "model_fields"):
-            for name in type(value).model_fields:
-                walk(getattr(value, name))
-        elif isinstance(value, (list, tuple)):
-            for v in value:
-                walk(v)
-        elif isinstance(value, str):
-            found.append(value)
-
-    walk(item)
+    found = strings_of(item, "en")
     return " ".join(" ".join(found).split())  # one space between words, as the reader sees them
 
 
