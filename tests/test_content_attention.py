@@ -16,6 +16,7 @@ from demos.attention.lesson import Block, TinyTransformer, train
 from demos.generators import GENERATORS, GeneratorError
 from studyapp.content import load_content
 from tests.conftest import ROOT
+from tests.content_text import strings_of
 
 CONTENT = load_content(ROOT / "content")
 TOPIC = CONTENT.topic("attention")
@@ -44,21 +45,7 @@ def m():
 
 def texts(item, lang: str) -> str:
     """Every string of a card or question in one language, joined."""
-    found: list[str] = []
-
-    def walk(value):
-        if hasattr(value, "en") and hasattr(value, "ko"):
-            found.append(getattr(value, lang))
-        elif hasattr(type(value), "model_fields"):
-            for name in type(value).model_fields:
-                walk(getattr(value, name))
-        elif isinstance(value, (list, tuple)):
-            for v in value:
-                walk(v)
-        elif isinstance(value, str):
-            found.append(value)
-
-    walk(item)
+    found = strings_of(item, lang)
     return " ".join(" ".join(found).split())  # one space between words, as YAML folds them
 
 
